@@ -14,7 +14,7 @@ from . import baking, ob2, ob3
 from .errors import BadgeFormatError, FetchError, OpenBadgesError
 from .fetching import Fetch
 from .i18n import gettext_noop as _
-from .model import Identity, SourceKind
+from .model import Identity
 from .result import Check, CheckResult, Status, VerificationResult
 
 

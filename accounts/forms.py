@@ -1,0 +1,40 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "avatar", "preferred_language"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "display_name": _("Shown on your public pages. A nickname is fine; your e-mail is never shown."),
+        }
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and getattr(avatar, "size", 0) > AVATAR_MAX_BYTES:
+            raise forms.ValidationError(_("The image is larger than 2 MB. Please choose a smaller one."))
+        return avatar
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not correct."))
+        return password
+
+
+LANGUAGE_CHOICES = settings.LANGUAGES

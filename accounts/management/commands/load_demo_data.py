@@ -1,0 +1,25 @@
+"""Create the demo learner (and, once the wallet exists, demo badges). Safe to run repeatedly."""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+
+from accounts.models import User
+
+DEMO_EMAIL = "demo@manabi.example"
+DEMO_PASSWORD = "manabi-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Create the demo learner demo@manabi.example (password manabi-demo-2026). Idempotent."
+
+    def handle(self, *args, **options):
+        user, created = User.objects.get_or_create(
+            email=DEMO_EMAIL, defaults={"display_name": "デモ 学習者", "preferred_language": "ja"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
+        )
+        self.stdout.write(f"Demo learner ready: {DEMO_EMAIL} / {DEMO_PASSWORD}")

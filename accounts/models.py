@@ -1,0 +1,67 @@
+"""The learner. Sign-up fields are wired in settings (ACCOUNT_SIGNUP_FIELDS) and accounts/adapters.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+def avatar_path(instance: User, filename: str) -> str:
+    # The random file name keeps avatars unguessable and free of the learner's own file names.
+    import uuid
+
+    return f"avatars/{uuid.uuid4().hex}.png"
+
+
+class User(AbstractUser):
+    """A learner, identified by e-mail. Further addresses live in allauth's EmailAddress table."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    # Shown on public pages instead of the e-mail, which never appears there. May be a nickname.
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    bio = models.TextField(_("short introduction"), max_length=500, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """What strangers see: the display name, or a neutral fallback, never the e-mail."""
+        return self.display_name or self.first_name or str(_("Manabi learner"))
+
+    def verified_emails(self) -> list[str]:
+        return list(self.emailaddress_set.filter(verified=True).values_list("email", flat=True))

@@ -1,0 +1,60 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from .forms import DeleteAccountForm, ProfileForm
+from .services import delete_account, export_account
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def switch_language(request):
+    """Django's set_language, plus remembering the choice on the learner's account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(request.user._meta.get_field("preferred_language").choices):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    return response
+
+
+@login_required
+def export(request):
+    data = export_account(user=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="manabi-export-{stamp}.json"'
+    return response
+
+
+@login_required
+def delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        delete_account(user=user)
+        messages.success(request, _("Your account and everything in it were deleted."))
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,0 +1,166 @@
+"""JSON-LD for OB 3.0: bundled contexts only, RDFC-1.0 canonicalisation, and a "safe mode" check.
+
+Every context is served from ``contexts/`` (``contexts/index.json`` maps URL -> file); anything
+else raises ``UnsupportedError``, so pyld's default network loader never runs. pyld has no
+JSON-LD safe mode, so ``undefined_terms`` emulates it: terms and types the contexts do not
+define would otherwise be dropped silently before hashing, i.e. ride along unsigned.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyld import jsonld as pyld
+
+from .errors import BadgeFormatError, UnsupportedError
+from .i18n import gettext_noop as _
+
+CONTEXTS_DIR = Path(__file__).with_name("contexts")
+
+# Relative IRIs are resolved against this base while expanding, so that any that survive can be
+# spotted afterwards; ".invalid" (RFC 2606) can never be a real issuer's IRI.
+_SENTINEL_BASE = "https://undefined-term.invalid/"
+
+
+@cache
+def _index() -> dict[str, str]:
+    return json.loads((CONTEXTS_DIR / "index.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _read(filename: str) -> Any:
+    return json.loads((CONTEXTS_DIR / filename).read_text(encoding="utf-8"))
+
+
+def _candidates(url: str) -> list[str]:
+    variants = [url, url.rstrip("/"), url + "/"]
+    if url.startswith("http://"):
+        variants += ["https://" + v.removeprefix("http://") for v in variants]
+    return variants
+
+
+def bundled_filename(url: str) -> str | None:
+    """The bundled file standing for ``url``, or None. ``bundled_filename("https://www.w3.org/ns/credentials/v2")``."""
+    index = _index()
+    return next((index[c] for c in _candidates(url) if c in index), None)
+
+
+def load_context(url: str) -> Any:
+    """A bundled context document (a fresh copy); ``UnsupportedError`` for any other URL.
+
+    >>> load_context("https://www.w3.org/ns/credentials/v2")["@context"]["@version"]
+    1.1
+    """
+    filename = bundled_filename(url) if isinstance(url, str) else None
+    if filename is None:
+        raise UnsupportedError(_("The JSON-LD context {url} is not one we know."), url=str(url))
+    return copy.deepcopy(_read(filename))
+
+
+def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A pyld document loader that serves only bundled contexts. ``document_loader(url)["document"]``."""
+    return {"contextUrl": None, "documentUrl": url, "document": load_context(url)}
+
+
+def _context_urls(value: Any) -> list[str]:
+    """Every context URL named anywhere in a document (top level and embedded ``@context``)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                for ctx in item if isinstance(item, list) else [item]:
+                    if isinstance(ctx, str):
+                        found.append(ctx)
+                    else:
+                        found += _context_urls(ctx)
+            else:
+                found += _context_urls(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _context_urls(item)
+    return found
+
+
+def unknown_contexts(document: Any) -> list[str]:
+    """Context URLs in ``document`` that are not bundled. ``unknown_contexts({"@context": "https://x"}) == ["https://x"]``."""
+    return [url for url in _context_urls(document) if bundled_filename(url) is None]
+
+
+def _options(**extra: Any) -> dict[str, Any]:
+    return {"documentLoader": document_loader, **extra}
+
+
+def _run(operation: Any, document: Any, **options: Any) -> Any:
+    missing = unknown_contexts(document)
+    if missing:
+        raise UnsupportedError(_("The JSON-LD context {url} is not one we know."), url=missing[0])
+    try:
+        return operation(document, _options(**options))
+    except pyld.JsonLdError as error:
+        cause: BaseException | None = error
+        while cause is not None:
+            if isinstance(cause, UnsupportedError):
+                raise cause from error
+            cause = cause.__cause__ or getattr(cause, "cause", None)
+        raise BadgeFormatError(_("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]) from error
+
+
+def expand(document: Any) -> list[Any]:
+    """Expand with bundled contexts only. ``expand(credential)[0]["@type"]``."""
+    return _run(pyld.expand, document)
+
+
+def canonize(document: Any) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of ``document``, contexts from the bundle only.
+
+    >>> canonize({"@context": {"@vocab": "https://e.org/"}, "@id": "urn:x", "n": "1"})
+    '<urn:x> <https://e.org/n> "1" .\\n'
+    """
+    return _run(pyld.normalize, document, algorithm="URDNA2015", format="application/n-quads")
+
+
+def undefined_terms(document: Any) -> list[str]:
+    """Terms and types in ``document`` the contexts do not define ("safe mode", empty if none).
+
+    >>> undefined_terms({"@context": {"name": "https://schema.org/name"}, "nmae": "x"})
+    ['nmae']
+    """
+    dropped: list[str] = []
+    missing = unknown_contexts(document)
+    if missing:
+        raise UnsupportedError(_("The JSON-LD context {url} is not one we know."), url=missing[0])
+    try:
+        expanded = pyld.expand(
+            document,
+            _options(base=_SENTINEL_BASE),
+            on_property_dropped=lambda term: dropped.append(str(term)),
+        )
+    except pyld.JsonLdError as error:
+        raise BadgeFormatError(_("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]) from error
+    problems = list(dict.fromkeys(dropped))
+    _collect_relative(expanded, problems)
+    return problems
+
+
+def _collect_relative(node: Any, problems: list[str]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _collect_relative(item, problems)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key.startswith(_SENTINEL_BASE) and key not in problems:
+            problems.append(key.removeprefix(_SENTINEL_BASE))
+        if key in ("@type", "@id"):
+            for iri in value if isinstance(value, list) else [value]:
+                if isinstance(iri, str) and iri.startswith(_SENTINEL_BASE):
+                    term = iri.removeprefix(_SENTINEL_BASE)
+                    if term not in problems:
+                        problems.append(term)
+        else:
+            _collect_relative(value, problems)

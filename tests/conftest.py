@@ -1,0 +1,65 @@
+"""Shared fixtures: learners, signed-in clients, and test-only settings.
+
+The private-address allowance for badge fetching stays OFF here: only the `issuer_server`
+fixture (tests/support/issuer_server.py) turns it on, so the SSRF tests mean something.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+pytest_plugins = ["tests.support.issuer_server"]
+
+DEMO_PASSWORD = "correct-horse-battery-staple-42"
+
+
+def services_required() -> bool:
+    """In CI a missing PostgreSQL/Redis is a failure, never a skip."""
+    return os.environ.get("MANABI_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(request, tmp_path):
+    # The Open Badges core's tests also run without Django (`-p no:django`): nothing to set then.
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BADGE_FETCH_ALLOW_HOSTS = []
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_learner(email: str, *, display_name: str = "", password: str = DEMO_PASSWORD):
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    user = User.objects.create_user(email=email, password=password, display_name=display_name)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def user(db):
+    """Hana, a learner with one verified address."""
+    return make_learner("hana@example.org", display_name="Hana")
+
+
+@pytest.fixture
+def other_user(db):
+    """Kenji, another learner: exists to prove that Hana's private things are 404 to him."""
+    return make_learner("kenji@example.org", display_name="Kenji")
+
+
+@pytest.fixture
+def auth_client(client, user):
+    """A browser session signed in as Hana."""
+    client.force_login(user)
+    return client
