@@ -109,7 +109,6 @@ class AssertionDocument:
     revocation_reason: str = ""
 
 
-
 @dataclass(frozen=True)
 class CryptographicKey:
     """A CryptographicKey document: ``CryptographicKey(id=url, owner=issuer_id, public_key_pem=pem)``."""
@@ -529,8 +528,9 @@ def _parse_date(value: object, *, field: str) -> datetime | None:
             # A zone-less time is ambiguous; the older specs meant UTC.
             return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (ValueError, OverflowError, OSError) as exc:
-        raise BadgeFormatError(_("The badge's {field} date {value} is not a valid date."), field=field,
-                               value=value) from exc
+        raise BadgeFormatError(
+            _("The badge's {field} date {value} is not a valid date."), field=field, value=value
+        ) from exc
     raise BadgeFormatError(_("The badge's {field} date {value} is not a valid date."), field=field, value=value)
 
 

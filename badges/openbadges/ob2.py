@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,12 +60,15 @@ def verify_ob2(
 ) -> VerificationResult:
     """Verify an OB 0.5–2.0 payload: an assertion URL, hosted assertion JSON, or a signed compact JWS.
 
-    ``now`` must be timezone-aware. Checks come back in ``CHECK_NAMES`` order; the headline is
+    ``now`` should be timezone-aware (naive is read as UTC). Checks come back in ``CHECK_NAMES`` order; the headline is
     derived from them (``VerificationResult.from_checks``).
 
     >>> verify_ob2("https://example.org/beths-robotics-badge.json", fetch=fetch, now=now).status
     <Status.VALID: 'valid'>
     """
+    if now.tzinfo is None:
+        # Comparing with the badges' aware dates would raise; a naive clock here is UTC by convention.
+        now = now.replace(tzinfo=UTC)
     run = _Run(fetch=fetch, now=now, identities=tuple(identities), source_kind=source_kind)
     text = payload.strip().lstrip(_BOM).strip()
     if baking.looks_like_url(text):
@@ -98,19 +101,35 @@ class _Run:
         except BadgeFormatError as error:
             return self._fail_format(error, payload=text)
         if _verification_type(doc) == "signed":
-            self.add("format", CheckResult.FAIL, Status.UNSUPPORTED,
-                     _("This is a signed badge without its signature. Import the baked image or the signed "
-                       "text (JWS) the issuer gave you instead."))
+            self.add(
+                "format",
+                CheckResult.FAIL,
+                Status.UNSUPPORTED,
+                _(
+                    "This is a signed badge without its signature. Import the baked image or the signed "
+                    "text (JWS) the issuer gave you instead."
+                ),
+            )
             return self.finish(badge=_try_parse(text), payload=text)
         url = hosted_pointer(doc)
         if url is None:
             if version is SpecVersion.V0_5:
-                self.add("format", CheckResult.FAIL, Status.UNSUPPORTED,
-                         _("This is an Open Badges 0.5 badge, which does not say where it is hosted. It can only "
-                           "be verified from the address where the issuer hosts it: paste that link instead."))
+                self.add(
+                    "format",
+                    CheckResult.FAIL,
+                    Status.UNSUPPORTED,
+                    _(
+                        "This is an Open Badges 0.5 badge, which does not say where it is hosted. It can only "
+                        "be verified from the address where the issuer hosts it: paste that link instead."
+                    ),
+                )
             else:
-                self.add("format", CheckResult.FAIL, Status.INVALID,
-                         _("This badge does not say where its issuer hosts it, so it cannot be verified."))
+                self.add(
+                    "format",
+                    CheckResult.FAIL,
+                    Status.INVALID,
+                    _("This badge does not say where its issuer hosts it, so it cannot be verified."),
+                )
             return self.finish(badge=_try_parse(text), payload=text)
         return self.verify_hosted(url, pasted=text)
 
@@ -124,8 +143,13 @@ class _Run:
         try:
             doc = load_json_object(fetched.body, what="issuer's copy of the badge")
         except BadgeFormatError:
-            self.add("hosted", CheckResult.FAIL, Status.INVALID,
-                     _("The issuer's server at {url} did not return a badge."), url=url)
+            self.add(
+                "hosted",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The issuer's server at {url} did not return a badge."),
+                url=url,
+            )
             return self.finish(badge=fallback, payload=pasted or url)
         pointer = hosted_pointer(doc)
         if pointer and pointer not in (url, fetched.url):
@@ -137,13 +161,23 @@ class _Run:
             except FetchError as error:
                 return self._hosted_fetch_failed(error, url=url, badge=fallback, payload=pasted or first_url)
             except BadgeFormatError:
-                self.add("hosted", CheckResult.FAIL, Status.INVALID,
-                         _("The issuer's server at {url} did not return a badge."), url=url)
+                self.add(
+                    "hosted",
+                    CheckResult.FAIL,
+                    Status.INVALID,
+                    _("The issuer's server at {url} did not return a badge."),
+                    url=url,
+                )
                 return self.finish(badge=fallback, payload=pasted or first_url)
             if hosted_pointer(doc) not in (url, fetched.url):
-                self.add("hosted", CheckResult.FAIL, Status.INVALID,
-                         _("The badge at {first} says it is hosted at {url}, but the copy there points elsewhere "
-                           "again."), first=first_url, url=url)
+                self.add(
+                    "hosted",
+                    CheckResult.FAIL,
+                    Status.INVALID,
+                    _("The badge at {first} says it is hosted at {url}, but the copy there points elsewhere again."),
+                    first=first_url,
+                    url=url,
+                )
                 return self.finish(badge=fallback, payload=pasted or first_url)
         hosted_text = fetched.body.decode("utf-8", errors="replace")
         try:
@@ -151,14 +185,24 @@ class _Run:
         except BadgeFormatError as error:
             return self._fail_format(error, payload=hosted_text, badge=fallback)
         if assertion.verification.type == "signed":
-            self.add("format", CheckResult.FAIL, Status.UNSUPPORTED,
-                     _("This is a signed badge without its signature. Import the baked image or the signed "
-                       "text (JWS) the issuer gave you instead."))
+            self.add(
+                "format",
+                CheckResult.FAIL,
+                Status.UNSUPPORTED,
+                _(
+                    "This is a signed badge without its signature. Import the baked image or the signed "
+                    "text (JWS) the issuer gave you instead."
+                ),
+            )
             return self.finish(badge=fallback, payload=hosted_text)
-        self.add("format", CheckResult.PASS, None, _("The badge is a well-formed Open Badges {version} assertion."),
-                 version=assertion.spec_version)
-        self.add("hosted", CheckResult.PASS, None,
-                 _("Checked against the issuer's own copy at {url}."), url=url)
+        self.add(
+            "format",
+            CheckResult.PASS,
+            None,
+            _("The badge is a well-formed Open Badges {version} assertion."),
+            version=assertion.spec_version,
+        )
+        self.add("hosted", CheckResult.PASS, None, _("Checked against the issuer's own copy at {url}."), url=url)
         if assertion.revoked:
             self._revoked(_("The issuer's copy says this badge was revoked."), assertion.revocation_reason)
         return self._verify_assertion(assertion, fmt=BadgeFormat.HOSTED, raw=hosted_text, hosted_at=url)
@@ -170,9 +214,13 @@ class _Run:
             assertion = parse_assertion(doc)
         except BadgeFormatError as error:
             return self._fail_format(error, payload=token)
-        self.add("format", CheckResult.PASS, None,
-                 _("The badge is a well-formed, signed Open Badges {version} assertion."),
-                 version=assertion.spec_version)
+        self.add(
+            "format",
+            CheckResult.PASS,
+            None,
+            _("The badge is a well-formed, signed Open Badges {version} assertion."),
+            version=assertion.spec_version,
+        )
         return self._verify_assertion(
             assertion, fmt=BadgeFormat.SIGNED, raw=token, jws=(header, signing_input, signature)
         )
@@ -216,13 +264,24 @@ class _Run:
                 doc, url = self.get_node(url)
                 issuer = parse_issuer(doc, source_url=url, parent_version=assertion.spec_version)
         except FetchError as error:
-            self.add("documents", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("Could not fetch {url} to check the badge's details: {reason}"), url=error.url,
-                     reason=error.message)
+            self.add(
+                "documents",
+                CheckResult.ERROR,
+                Status.UNREACHABLE,
+                _("Could not fetch {url} to check the badge's details: {reason}"),
+                url=error.url,
+                reason=error.message,
+            )
             return badge_class, None, Status.UNREACHABLE
         except BadgeFormatError as error:
-            self.add("documents", CheckResult.FAIL, Status.INVALID,
-                     _("The document at {url} is not valid: {reason}"), url=url, reason=error.message)
+            self.add(
+                "documents",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The document at {url} is not valid: {reason}"),
+                url=url,
+                reason=error.message,
+            )
             return badge_class, None, Status.INVALID
         if issuer is None:
             if assertion.spec_version is SpecVersion.V0_5:
@@ -230,22 +289,33 @@ class _Run:
                 return badge_class, None, None
             self.add("documents", CheckResult.FAIL, Status.INVALID, _("The badge does not name its issuer."))
             return badge_class, None, Status.INVALID
-        self.add("documents", CheckResult.PASS, None,
-                 _("Read the badge class \u201c{badge}\u201d and its issuer \u201c{issuer}\u201d."),
-                 badge=badge_class.name if badge_class else "", issuer=issuer.name)
+        self.add(
+            "documents",
+            CheckResult.PASS,
+            None,
+            _("Read the badge class \u201c{badge}\u201d and its issuer \u201c{issuer}\u201d."),
+            badge=badge_class.name if badge_class else "",
+            issuer=issuer.name,
+        )
         return badge_class, issuer, None
 
     def _origin(self, assertion: AssertionDocument, *, hosted_at: str, issuer: IssuerProfile | None) -> None:
         """Hosted badges must live where their issuer says its badges live (spec digest §3 step 10)."""
         if issuer is None:
-            self.add("origin", CheckResult.SKIPPED, None,
-                     _("Could not check where the badge is hosted without the issuer's profile."))
+            self.add(
+                "origin",
+                CheckResult.SKIPPED,
+                None,
+                _("Could not check where the badge is hosted without the issuer's profile."),
+            )
             return
         location = assertion.id if assertion.spec_version is SpecVersion.V2_0 and assertion.id else hosted_at
         host = _authority(location)
         policy = issuer.verification
-        if assertion.spec_version is SpecVersion.V2_0 and policy is not None and (
-            policy.allowed_origins is not None or policy.starts_with is not None
+        if (
+            assertion.spec_version is SpecVersion.V2_0
+            and policy is not None
+            and (policy.allowed_origins is not None or policy.starts_with is not None)
         ):
             allowed = policy.allowed_origins
             starts_with = policy.starts_with
@@ -256,23 +326,45 @@ class _Run:
             if assertion.spec_version is not SpecVersion.V2_0 and is_http_url(issuer.url):
                 hosts.add(_authority(issuer.url))
             if not hosts:
-                self.add("origin", CheckResult.SKIPPED, None,
-                         _("The issuer's id {id} is not a web address, so where its badges may be hosted could not "
-                           "be checked."), id=issuer.id or "")
+                self.add(
+                    "origin",
+                    CheckResult.SKIPPED,
+                    None,
+                    _(
+                        "The issuer's id {id} is not a web address, so where its badges may be hosted could not "
+                        "be checked."
+                    ),
+                    id=issuer.id or "",
+                )
                 return
             allowed, starts_with = tuple(sorted(hosts)), None
         if starts_with is not None and not any(s and location.startswith(s) for s in starts_with):
-            self.add("origin", CheckResult.FAIL, Status.INVALID,
-                     _("The badge is hosted at {url}, outside the addresses its issuer allows ({allowed})."),
-                     url=location, allowed=", ".join(starts_with))
+            self.add(
+                "origin",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The badge is hosted at {url}, outside the addresses its issuer allows ({allowed})."),
+                url=location,
+                allowed=", ".join(starts_with),
+            )
             return
         if allowed is not None and host not in {a.strip().lower() for a in allowed}:
-            self.add("origin", CheckResult.FAIL, Status.INVALID,
-                     _("The badge is hosted on {host}, which its issuer does not allow ({allowed})."),
-                     host=host, allowed=", ".join(allowed))
+            self.add(
+                "origin",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The badge is hosted on {host}, which its issuer does not allow ({allowed})."),
+                host=host,
+                allowed=", ".join(allowed),
+            )
             return
-        self.add("origin", CheckResult.PASS, None,
-                 _("The badge is hosted on {host}, where its issuer says its badges live."), host=host)
+        self.add(
+            "origin",
+            CheckResult.PASS,
+            None,
+            _("The badge is hosted on {host}, where its issuer says its badges live."),
+            host=host,
+        )
 
     def _signature(
         self,
@@ -286,16 +378,23 @@ class _Run:
         alg = header.get("alg")
         if alg != "RS256":
             # Pinned: "none" and HS* (a public key used as an HMAC secret) are classic forgeries.
-            self.add("signature", CheckResult.FAIL, Status.INVALID,
-                     _("The badge is signed with the {alg} algorithm; only RS256 is accepted."), alg=str(alg))
+            self.add(
+                "signature",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The badge is signed with the {alg} algorithm; only RS256 is accepted."),
+                alg=str(alg),
+            )
             self.add("key", CheckResult.SKIPPED, None, _("The signing key was not checked."))
             return
         if assertion.spec_version in (SpecVersion.V2_0,):
-            self._signature_2_0(assertion, issuer=issuer, issuer_state=issuer_state,
-                                signing_input=signing_input, signature=signature)
+            self._signature_2_0(
+                assertion, issuer=issuer, issuer_state=issuer_state, signing_input=signing_input, signature=signature
+            )
         else:
-            self._signature_1_x(assertion, issuer=issuer, issuer_state=issuer_state,
-                                signing_input=signing_input, signature=signature)
+            self._signature_1_x(
+                assertion, issuer=issuer, issuer_state=issuer_state, signing_input=signing_input, signature=signature
+            )
 
     def _signature_2_0(
         self,
@@ -313,8 +412,12 @@ class _Run:
             if issuer is None:
                 self._key_unavailable_from_issuer(issuer_state)
             else:
-                self.add("signature", CheckResult.FAIL, Status.INVALID,
-                         _("The badge does not say which key signed it, and its issuer lists no keys."))
+                self.add(
+                    "signature",
+                    CheckResult.FAIL,
+                    Status.INVALID,
+                    _("The badge does not say which key signed it, and its issuer lists no keys."),
+                )
                 self.add("key", CheckResult.FAIL, Status.INVALID, _("The issuer lists no signing keys."))
             return
         unreachable: tuple[str, str] | None = None
@@ -335,26 +438,47 @@ class _Run:
                 self._key_binding(key, url=url, issuer=issuer, issuer_state=issuer_state)
                 return
             if creator:
-                self.add("signature", CheckResult.FAIL, Status.INVALID,
-                         _("The signature does not match the key {key}: the badge was changed after it was "
-                           "signed, or not signed by that key."), key=url)
+                self.add(
+                    "signature",
+                    CheckResult.FAIL,
+                    Status.INVALID,
+                    _(
+                        "The signature does not match the key {key}: the badge was changed after it was "
+                        "signed, or not signed by that key."
+                    ),
+                    key=url,
+                )
                 self._key_binding(key, url=url, issuer=issuer, issuer_state=issuer_state)
                 return
         if unreachable is not None:
             url, reason = unreachable
-            self.add("signature", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
-                     key=url, reason=reason)
-            self.add("key", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("Could not fetch the signing key {key}."), key=url)
+            self.add(
+                "signature",
+                CheckResult.ERROR,
+                Status.UNREACHABLE,
+                _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
+                key=url,
+                reason=reason,
+            )
+            self.add("key", CheckResult.ERROR, Status.UNREACHABLE, _("Could not fetch the signing key {key}."), key=url)
         elif broken is not None:
             url, error = broken
-            self.add("signature", CheckResult.FAIL, Status.INVALID,
-                     _("The signing key {key} is not usable: {reason}"), key=url, reason=error.message)
+            self.add(
+                "signature",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The signing key {key} is not usable: {reason}"),
+                key=url,
+                reason=error.message,
+            )
             self.add("key", CheckResult.FAIL, Status.INVALID, _("The signing key {key} is not usable."), key=url)
         else:
-            self.add("signature", CheckResult.FAIL, Status.INVALID,
-                     _("The signature does not match any key the issuer lists."))
+            self.add(
+                "signature",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The signature does not match any key the issuer lists."),
+            )
             self.add("key", CheckResult.SKIPPED, None, _("No key of the issuer matched the signature."))
 
     def _key_binding(
@@ -366,25 +490,47 @@ class _Run:
             return
         names = {url, key.id} - {None}
         if not names & set(issuer.public_keys):
-            self.add("key", CheckResult.FAIL, Status.INVALID,
-                     _("The badge was signed with the key {key}, which its issuer does not list as its own."),
-                     key=url)
+            self.add(
+                "key",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The badge was signed with the key {key}, which its issuer does not list as its own."),
+                key=url,
+            )
         elif key.owner is not None and key.owner != issuer.id:
-            self.add("key", CheckResult.FAIL, Status.INVALID,
-                     _("The key {key} belongs to {owner}, not to the badge's issuer."), key=url, owner=key.owner)
+            self.add(
+                "key",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The key {key} belongs to {owner}, not to the badge's issuer."),
+                key=url,
+                owner=key.owner,
+            )
         else:
             self.add("key", CheckResult.PASS, None, _("The key {key} is listed by the issuer."), key=url)
 
     def _key_unavailable_from_issuer(self, issuer_state: Status | None, *, signature_done: bool = False) -> None:
         if not signature_done:
-            self.add("signature", CheckResult.SKIPPED, None,
-                     _("The signature could not be checked without the issuer's profile."))
+            self.add(
+                "signature",
+                CheckResult.SKIPPED,
+                None,
+                _("The signature could not be checked without the issuer's profile."),
+            )
         if issuer_state is Status.UNREACHABLE:
-            self.add("key", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("Could not check the signing key belongs to the issuer: the issuer's profile is unreachable."))
+            self.add(
+                "key",
+                CheckResult.ERROR,
+                Status.UNREACHABLE,
+                _("Could not check the signing key belongs to the issuer: the issuer's profile is unreachable."),
+            )
         else:
-            self.add("key", CheckResult.SKIPPED, None,
-                     _("Could not check the signing key belongs to the issuer without a valid issuer profile."))
+            self.add(
+                "key",
+                CheckResult.SKIPPED,
+                None,
+                _("Could not check the signing key belongs to the issuer without a valid issuer profile."),
+            )
 
     def _signature_1_x(
         self,
@@ -397,34 +543,54 @@ class _Run:
     ) -> None:
         """OB 1.x signed: the PEM key is served at ``verify.url``, which must be on the issuer's host."""
         url = assertion.verification.url
-        if not is_http_url(url):
-            self.add("signature", CheckResult.FAIL, Status.INVALID,
-                     _("The signed badge does not say where its public key is (verify.url)."))
+        if url is None or not is_http_url(url):
+            self.add(
+                "signature",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The signed badge does not say where its public key is (verify.url)."),
+            )
             self.add("key", CheckResult.SKIPPED, None, _("There is no key to check."))
             return
-        assert url is not None
         try:
             fetched = self.get(url, kind="any")
             pem = _pem_from_body(fetched.body)
             verified = _rs256_verifies(pem, signing_input, signature)
         except FetchError as error:
-            self.add("signature", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
-                     key=url, reason=error.message)
-            self.add("key", CheckResult.ERROR, Status.UNREACHABLE, _("Could not fetch the signing key {key}."),
-                     key=url)
+            self.add(
+                "signature",
+                CheckResult.ERROR,
+                Status.UNREACHABLE,
+                _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
+                key=url,
+                reason=error.message,
+            )
+            self.add("key", CheckResult.ERROR, Status.UNREACHABLE, _("Could not fetch the signing key {key}."), key=url)
             return
         except BadgeFormatError as error:
-            self.add("signature", CheckResult.FAIL, Status.INVALID,
-                     _("The signing key {key} is not usable: {reason}"), key=url, reason=error.message)
+            self.add(
+                "signature",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The signing key {key} is not usable: {reason}"),
+                key=url,
+                reason=error.message,
+            )
             self.add("key", CheckResult.FAIL, Status.INVALID, _("The signing key {key} is not usable."), key=url)
             return
         if verified:
             self.add("signature", CheckResult.PASS, None, _("The signature matches the key {key}."), key=url)
         else:
-            self.add("signature", CheckResult.FAIL, Status.INVALID,
-                     _("The signature does not match the key {key}: the badge was changed after it was signed, "
-                       "or not signed by that key."), key=url)
+            self.add(
+                "signature",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _(
+                    "The signature does not match the key {key}: the badge was changed after it was signed, "
+                    "or not signed by that key."
+                ),
+                key=url,
+            )
         if issuer is None:
             self._key_unavailable_from_issuer(issuer_state, signature_done=True)
             return
@@ -432,34 +598,58 @@ class _Run:
         if _authority(url) in hosts:
             self.add("key", CheckResult.PASS, None, _("The key {key} is hosted by the issuer."), key=url)
         else:
-            self.add("key", CheckResult.FAIL, Status.INVALID,
-                     _("The key {key} is not hosted on the issuer's site ({hosts})."), key=url,
-                     hosts=", ".join(sorted(hosts)))
+            self.add(
+                "key",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The key {key} is not hosted on the issuer's site ({hosts})."),
+                key=url,
+                hosts=", ".join(sorted(hosts)),
+            )
 
     def _recipient(self, badge: ParsedBadge) -> None:
         if not self.identities:
-            self.add("recipient", CheckResult.SKIPPED, None,
-                     _("No identity was given to compare with the badge's recipient."))
+            self.add(
+                "recipient",
+                CheckResult.SKIPPED,
+                None,
+                _("No identity was given to compare with the badge's recipient."),
+            )
             return
         match = find_match(badge.recipients, self.identities)
         if match is None:
-            self.add("recipient", CheckResult.FAIL, Status.RECIPIENT_MISMATCH,
-                     _("This badge was issued to someone else: none of your verified identities match its "
-                       "recipient. That does not mean it is forged."))
+            self.add(
+                "recipient",
+                CheckResult.FAIL,
+                Status.RECIPIENT_MISMATCH,
+                _(
+                    "This badge was issued to someone else: none of your verified identities match its "
+                    "recipient. That does not mean it is forged."
+                ),
+            )
         else:
-            self.add("recipient", CheckResult.PASS, None, _("The badge was issued to {identity}."),
-                     identity=match.value)
+            self.add(
+                "recipient", CheckResult.PASS, None, _("The badge was issued to {identity}."), identity=match.value
+            )
 
     def _revocation_list(
         self, assertion: AssertionDocument, *, issuer: IssuerProfile | None, issuer_state: Status | None
     ) -> None:
         if issuer is None:
             if issuer_state is Status.UNREACHABLE:
-                self.add("revocation", CheckResult.ERROR, Status.UNREACHABLE,
-                         _("Could not check for revocation: the issuer's profile is unreachable."))
+                self.add(
+                    "revocation",
+                    CheckResult.ERROR,
+                    Status.UNREACHABLE,
+                    _("Could not check for revocation: the issuer's profile is unreachable."),
+                )
             else:
-                self.add("revocation", CheckResult.SKIPPED, None,
-                         _("Could not check for revocation without the issuer's profile."))
+                self.add(
+                    "revocation",
+                    CheckResult.SKIPPED,
+                    None,
+                    _("Could not check for revocation without the issuer's profile."),
+                )
             return
         url = issuer.revocation_list
         if not url:
@@ -469,21 +659,31 @@ class _Run:
             doc, url = self.get_node(url)
             revocations = parse_revocation_list(doc)
         except FetchError as error:
-            self.add("revocation", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("Could not fetch the issuer's revocation list {url}: {reason}"), url=url, reason=error.message)
+            self.add(
+                "revocation",
+                CheckResult.ERROR,
+                Status.UNREACHABLE,
+                _("Could not fetch the issuer's revocation list {url}: {reason}"),
+                url=url,
+                reason=error.message,
+            )
             return
         except BadgeFormatError as error:
             # An unusable list says nothing about this badge: "unknown", never "revoked".
-            self.add("revocation", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("The issuer's revocation list {url} could not be read: {reason}"), url=url,
-                     reason=error.message)
+            self.add(
+                "revocation",
+                CheckResult.ERROR,
+                Status.UNREACHABLE,
+                _("The issuer's revocation list {url} could not be read: {reason}"),
+                url=url,
+                reason=error.message,
+            )
             return
         entry = revocations.find(assertion_id=assertion.id, uid=assertion.uid)
         if entry is not None:
             self._revoked(_("The issuer's revocation list {url} lists this badge."), entry.reason, url=url)
         else:
-            self.add("revocation", CheckResult.PASS, None,
-                     _("The badge is not on the issuer's revocation list."))
+            self.add("revocation", CheckResult.PASS, None, _("The badge is not on the issuer's revocation list."))
 
     def _revoked(self, message: str, reason: str, **params: Any) -> None:
         if reason:
@@ -495,17 +695,28 @@ class _Run:
         if expires is None:
             self.add("expiry", CheckResult.PASS, None, _("The badge does not expire."))
         elif expires < self.now:
-            self.add("expiry", CheckResult.FAIL, Status.EXPIRED, _("The badge expired on {date}."),
-                     date=expires.isoformat())
+            self.add(
+                "expiry", CheckResult.FAIL, Status.EXPIRED, _("The badge expired on {date}."), date=expires.isoformat()
+            )
         else:
             self.add("expiry", CheckResult.PASS, None, _("The badge is valid until {date}."), date=expires.isoformat())
         if issued is not None and expires is not None and expires < issued:
-            self.add("validity", CheckResult.FAIL, Status.INVALID,
-                     _("The badge expires ({expires}) before it was issued ({issued})."),
-                     expires=expires.isoformat(), issued=issued.isoformat())
+            self.add(
+                "validity",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The badge expires ({expires}) before it was issued ({issued})."),
+                expires=expires.isoformat(),
+                issued=issued.isoformat(),
+            )
         elif issued is not None and issued > self.now + CLOCK_SKEW:
-            self.add("validity", CheckResult.FAIL, Status.NOT_YET_VALID,
-                     _("The badge is not valid yet: it is dated {date}."), date=issued.isoformat())
+            self.add(
+                "validity",
+                CheckResult.FAIL,
+                Status.NOT_YET_VALID,
+                _("The badge is not valid yet: it is dated {date}."),
+                date=issued.isoformat(),
+            )
         elif issued is None:
             self.add("validity", CheckResult.PASS, None, _("The badge has no issue date."))
         else:
@@ -529,7 +740,8 @@ class _Run:
             if declared_id(doc) != declared:
                 raise BadgeFormatError(
                     _("The document at {url} says it is {declared}, but the copy there disagrees."),
-                    url=url, declared=declared,
+                    url=url,
+                    declared=declared,
                 )
             return doc, declared
         return doc, url
@@ -554,12 +766,22 @@ class _Run:
         self, error: FetchError, *, url: str, badge: ParsedBadge | None, payload: str
     ) -> VerificationResult:
         if error.status == 410:
-            self.add("revocation", CheckResult.FAIL, Status.REVOKED,
-                     _("The issuer says this badge was revoked (HTTP 410 Gone at {url})."), url=url)
+            self.add(
+                "revocation",
+                CheckResult.FAIL,
+                Status.REVOKED,
+                _("The issuer says this badge was revoked (HTTP 410 Gone at {url})."),
+                url=url,
+            )
         else:
-            self.add("hosted", CheckResult.ERROR, Status.UNREACHABLE,
-                     _("Could not fetch the issuer's copy of this badge from {url}: {reason}"), url=url,
-                     reason=error.message)
+            self.add(
+                "hosted",
+                CheckResult.ERROR,
+                Status.UNREACHABLE,
+                _("Could not fetch the issuer's copy of this badge from {url}: {reason}"),
+                url=url,
+                reason=error.message,
+            )
         return self.finish(badge=badge, payload=payload)
 
 

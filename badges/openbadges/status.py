@@ -51,14 +51,17 @@ def decode_status_list(encoded: str) -> bytes:
     text = encoded.strip()
     if text.startswith("u"):
         text = text[1:]
+    text = text.replace("+", "-").replace("/", "_")  # older StatusList2021 lists use plain base64
     try:
-        compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        compressed = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
         inflater = zlib.decompressobj(wbits=31)
         data = inflater.decompress(compressed, _MAX_LIST_BYTES)
     except (binascii.Error, ValueError, zlib.error) as exc:
         raise ValueError("undecodable encodedList") from exc
     if inflater.unconsumed_tail:
         raise ValueError("encodedList too large")
+    if not inflater.eof:
+        raise ValueError("truncated encodedList")
     return data
 
 

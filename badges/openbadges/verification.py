@@ -72,9 +72,12 @@ def _follow_pasted_url(url: str, *, fetch: Fetch) -> str:
         # An image whose baked payload is a URL: that URL is the hosted assertion; ob2 fetches it.
         return inner
     try:
-        return fetched.body.decode("utf-8")
+        text = fetched.body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BadgeFormatError(_("The document at {url} is not text."), url=url) from exc
+    # OB 0.5–2.0 JSON: give ob2 the URL itself, since only where it is hosted makes it verifiable
+    # (0.5 assertions carry no id of their own).
+    return url if baking.classify(text) == "ob2" else text
 
 
 def _unreadable(error: OpenBadgesError) -> VerificationResult:

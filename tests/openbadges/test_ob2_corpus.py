@@ -74,17 +74,26 @@ def check_result(result: VerificationResult, name: str) -> CheckResult | None:
 
 def test_validator_core_basic_hosted_assertion_is_valid_and_issued_to_nobody_at_example_org() -> None:
     text = fixture_text("validator-core/2_0_basic_assertion.json")
-    fetch = corpus_fetch(**{
-        HOSTED_ID: text,
-        "https://example.org/robotics-badge.json": fixture_text("validator-core/2_0_basic_badgeclass.json"),
-        "https://example.org/organization.json": fixture_text("validator-core/2_0_basic_issuer.json"),
-    })
+    fetch = corpus_fetch(
+        **{
+            HOSTED_ID: text,
+            "https://example.org/robotics-badge.json": fixture_text("validator-core/2_0_basic_badgeclass.json"),
+            "https://example.org/organization.json": fixture_text("validator-core/2_0_basic_issuer.json"),
+        }
+    )
 
     result = verify_ob2(text, fetch=fetch, now=NOW, identities=(BETH,))
 
     assert result.status is Status.VALID
     assert [c.name for c in result.checks] == [
-        "format", "hosted", "documents", "origin", "recipient", "revocation", "expiry", "validity"
+        "format",
+        "hosted",
+        "documents",
+        "origin",
+        "recipient",
+        "revocation",
+        "expiry",
+        "validity",
     ]
     assert all(c.result is CheckResult.PASS for c in result.checks)
     assert result.badge is not None
@@ -92,7 +101,9 @@ def test_validator_core_basic_hosted_assertion_is_valid_and_issued_to_nobody_at_
     assert result.badge.issuer.name == "An Example Badge Issuer"
     assert result.badge.spec_version is SpecVersion.V2_0
     assert set(result.documents) == {
-        HOSTED_ID, "https://example.org/robotics-badge.json", "https://example.org/organization.json"
+        HOSTED_ID,
+        "https://example.org/robotics-badge.json",
+        "https://example.org/organization.json",
     }
 
 
@@ -197,7 +208,14 @@ def test_dcpv_signed_badge_verifies_with_the_issuers_rsa_key(name: str) -> None:
 
     assert result.status is Status.VALID
     assert [c.name for c in result.checks] == [
-        "format", "documents", "signature", "key", "recipient", "revocation", "expiry", "validity"
+        "format",
+        "documents",
+        "signature",
+        "key",
+        "recipient",
+        "revocation",
+        "expiry",
+        "validity",
     ]
     assert result.payload == token
     assert result.badge is not None and result.badge.format == "signed"

@@ -38,14 +38,29 @@ def hosted(**changes: Any) -> dict[str, Any]:
 
 
 def site(assertion: dict[str, Any] | int | None = None, **issuer_changes: Any) -> dict[str, Any]:
-    profile = {"@context": V2, "type": "Issuer", "id": ISSUER, "name": "Badges Inc", "url": "https://badges.example",
-               "email": "hello@badges.example"}
+    profile = {
+        "@context": V2,
+        "type": "Issuer",
+        "id": ISSUER,
+        "name": "Badges Inc",
+        "url": "https://badges.example",
+        "email": "hello@badges.example",
+    }
     profile.update(issuer_changes)
     return {
         ASSERTION: hosted() if assertion is None else assertion,
-        BADGE: {"@context": V2, "type": "BadgeClass", "id": BADGE, "name": "Hosted Badge", "description": "d",
-                "image": "https://badges.example/b.png", "criteria": "https://badges.example/c", "issuer": ISSUER,
-                "tags": ["python"], "alignment": [{"targetName": "Skill", "targetUrl": "https://skills.example/1"}]},
+        BADGE: {
+            "@context": V2,
+            "type": "BadgeClass",
+            "id": BADGE,
+            "name": "Hosted Badge",
+            "description": "d",
+            "image": "https://badges.example/b.png",
+            "criteria": "https://badges.example/c",
+            "issuer": ISSUER,
+            "tags": ["python"],
+            "alignment": [{"targetName": "Skill", "targetUrl": "https://skills.example/1"}],
+        },
         ISSUER: profile,
     }
 
@@ -89,8 +104,12 @@ def hashed(algorithm: str, value: str, salt: str, *, upper: bool = False) -> str
     "recipient",
     [
         {"type": "email", "hashed": True, "salt": "pepper", "identity": hashed("sha256", "ann@example.org", "pepper")},
-        {"type": "email", "hashed": True, "salt": "pepper",
-         "identity": hashed("sha256", "ann@example.org", "pepper", upper=True)},
+        {
+            "type": "email",
+            "hashed": True,
+            "salt": "pepper",
+            "identity": hashed("sha256", "ann@example.org", "pepper", upper=True),
+        },
         {"type": "email", "hashed": True, "identity": hashed("md5", "ann@example.org", "")},
         {"type": "email", "hashed": True, "salt": "s", "identity": hashed("md5", "ann@example.org", "s", upper=True)},
         {"type": "email", "hashed": False, "identity": "ann@example.org"},
@@ -162,8 +181,11 @@ def test_expired_and_revoked_badge_is_headlined_revoked_and_lists_both_checks() 
 
 def test_hosted_badge_listed_on_the_issuers_revocation_list_is_revoked() -> None:
     documents = site(revocationList=REVOCATIONS)
-    documents[REVOCATIONS] = {"@context": V2, "type": "RevocationList",
-                              "revokedAssertions": [{"id": ASSERTION, "revocationReason": "Withdrawn"}]}
+    documents[REVOCATIONS] = {
+        "@context": V2,
+        "type": "RevocationList",
+        "revokedAssertions": [{"id": ASSERTION, "revocationReason": "Withdrawn"}],
+    }
 
     assert verify(ASSERTION, documents).status is Status.REVOKED
 
@@ -248,7 +270,9 @@ def test_badge_class_declaring_an_id_that_declares_yet_another_is_invalid() -> N
     [(NOW + timedelta(minutes=2), Status.VALID), (NOW + timedelta(hours=1), Status.NOT_YET_VALID)],
     ids=["within-clock-skew", "an-hour-ahead"],
 )
-def test_issue_date_in_the_future_is_not_yet_valid_beyond_five_minutes_of_skew(issued: datetime, status: Status) -> None:
+def test_issue_date_in_the_future_is_not_yet_valid_beyond_five_minutes_of_skew(
+    issued: datetime, status: Status
+) -> None:
     result = verify(ASSERTION, site(hosted(issuedOn=issued.isoformat())))
 
     assert result.status is status

@@ -36,9 +36,12 @@ def private_key(name: str = "issuer") -> rsa.RSAPrivateKey:
 
 
 def public_pem(name: str = "issuer") -> str:
-    return private_key(name).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    return (
+        private_key(name)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 def b64url(data: bytes) -> str:
@@ -67,12 +70,27 @@ def assertion(**changes: Any) -> dict[str, Any]:
 
 def issuer_site(**issuer_changes: Any) -> dict[str, Any]:
     """The issuer's documents: badge class, profile listing KEY, and KEY itself."""
-    profile = {"@context": V2, "type": "Issuer", "id": ISSUER, "name": "Issuer U", "url": "https://issuer.example",
-               "email": "badges@issuer.example", "publicKey": [KEY]}
+    profile = {
+        "@context": V2,
+        "type": "Issuer",
+        "id": ISSUER,
+        "name": "Issuer U",
+        "url": "https://issuer.example",
+        "email": "badges@issuer.example",
+        "publicKey": [KEY],
+    }
     profile.update(issuer_changes)
     return {
-        BADGE: {"@context": V2, "type": "BadgeClass", "id": BADGE, "name": "Signed Badge", "description": "d",
-                "image": "https://issuer.example/badge.png", "criteria": {"narrative": "Do it."}, "issuer": ISSUER},
+        BADGE: {
+            "@context": V2,
+            "type": "BadgeClass",
+            "id": BADGE,
+            "name": "Signed Badge",
+            "description": "d",
+            "image": "https://issuer.example/badge.png",
+            "criteria": {"narrative": "Do it."},
+            "issuer": ISSUER,
+        },
         ISSUER: profile,
         KEY: {"@context": V2, "type": "CryptographicKey", "id": KEY, "owner": ISSUER, "publicKeyPem": public_pem()},
     }
@@ -188,8 +206,12 @@ def test_algorithms_other_than_rs256_are_rejected(alg: str) -> None:
 )
 def test_badge_on_the_issuers_revocation_list_is_revoked(entry: object) -> None:
     site = issuer_site(revocationList=REVOCATIONS)
-    site[REVOCATIONS] = {"@context": V2, "type": "RevocationList", "id": REVOCATIONS,
-                         "revokedAssertions": ["urn:uuid:someone-else", entry]}
+    site[REVOCATIONS] = {
+        "@context": V2,
+        "type": "RevocationList",
+        "id": REVOCATIONS,
+        "revokedAssertions": ["urn:uuid:someone-else", entry],
+    }
 
     result = verify(sign(assertion(uid="abc-1")), site)
 
@@ -264,8 +286,13 @@ def v1_site(**issuer_changes: Any) -> dict[str, Any]:
     profile = {"name": "Old Issuer", "url": "https://issuer.example"}
     profile.update(issuer_changes)
     return {
-        V1_BADGE: {"name": "Old Badge", "description": "d", "image": "https://issuer.example/i.png",
-                   "criteria": "https://issuer.example/c", "issuer": V1_ISSUER},
+        V1_BADGE: {
+            "name": "Old Badge",
+            "description": "d",
+            "image": "https://issuer.example/i.png",
+            "criteria": "https://issuer.example/c",
+            "issuer": V1_ISSUER,
+        },
         V1_ISSUER: profile,
         PEM_URL: public_pem(),
     }

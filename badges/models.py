@@ -1,0 +1,201 @@
+"""Imported badges, their verification history, and the shared cache of remote documents."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    """Mirrors badges.openbadges.result.Status (plus PENDING before the first check)."""
+
+    PENDING = "pending", _("Not checked yet")
+    VALID = "valid", _("Verified")
+    EXPIRED = "expired", _("Expired")
+    NOT_YET_VALID = "not_yet_valid", _("Not yet valid")
+    REVOKED = "revoked", _("Revoked")
+    SUSPENDED = "suspended", _("Suspended")
+    INVALID = "invalid", _("Failed verification")
+    RECIPIENT_MISMATCH = "recipient_mismatch", _("Not issued to you")
+    UNREACHABLE = "unreachable", _("Could not re-check")
+    UNSUPPORTED = "unsupported", _("Cannot be checked yet")
+
+
+# Verdicts that say something about the badge itself. UNREACHABLE and PENDING say nothing: a
+# network failure keeps the last definitive verdict visible.
+DEFINITIVE_STATUSES = frozenset(
+    {
+        Status.VALID,
+        Status.EXPIRED,
+        Status.NOT_YET_VALID,
+        Status.REVOKED,
+        Status.SUSPENDED,
+        Status.INVALID,
+        Status.RECIPIENT_MISMATCH,
+        Status.UNSUPPORTED,
+    }
+)
+
+
+class SourceKind(models.TextChoices):
+    PNG = "png", _("Baked PNG image")
+    SVG = "svg", _("Baked SVG image")
+    JSON = "json", _("Pasted JSON")
+    JWT = "jwt", _("Pasted JWT")
+    URL = "url", _("Web address")
+
+
+class BadgeQuerySet(models.QuerySet):
+    def owned_by(self, user) -> BadgeQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def due_for_verification(self, now: datetime) -> BadgeQuerySet:
+        return self.filter(next_check_at__lte=now).order_by("next_check_at")
+
+
+def original_path(instance: Badge, filename: str) -> str:
+    # Random names: a badge file's URL must not be guessable from its owner or title.
+    suffix = {"png": ".png", "svg": ".svg"}.get(instance.source_kind, ".txt")
+    return f"badges/original/{uuid.uuid4().hex}{suffix}"
+
+
+def thumbnail_path(instance: Badge, filename: str) -> str:
+    return f"badges/thumbs/{uuid.uuid4().hex}.png"
+
+
+class Badge(models.Model):
+    """One badge in one learner's wallet: the original kept byte for byte, plus what we parsed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges")
+
+    # What the learner handed us, never altered.
+    source_kind = models.CharField(max_length=8, choices=SourceKind.choices)
+    source_url = models.URLField(max_length=2000, blank=True)
+    original_file = models.FileField(upload_to=original_path, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    original_sha256 = models.CharField(max_length=64, blank=True)
+    # The authoritative payload (for hosted badges the copy fetched from the issuer).
+    raw_payload = models.TextField(blank=True)
+    # Identifies "the same badge" for duplicate detection: the assertion/credential id, else a hash.
+    fingerprint = models.CharField(max_length=64)
+
+    spec_version = models.CharField(max_length=8, blank=True)
+    format = models.CharField(max_length=20, blank=True)
+    badge_id = models.CharField(_("badge id"), max_length=2000, blank=True)
+    badge_class_id = models.CharField(max_length=2000, blank=True)
+    name = models.CharField(_("name"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    criteria_url = models.URLField(max_length=2000, blank=True)
+    criteria_narrative = models.TextField(blank=True)
+    image_url = models.TextField(blank=True)
+    thumbnail = models.FileField(upload_to=thumbnail_path, blank=True)
+    issuer_id = models.CharField(max_length=2000, blank=True)
+    issuer_name = models.CharField(_("issuer"), max_length=500, blank=True)
+    issuer_url = models.URLField(max_length=2000, blank=True)
+    issuer_email = models.EmailField(blank=True)
+    issuer_image_url = models.TextField(blank=True)
+    issued_on = models.DateTimeField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateTimeField(_("expires on"), null=True, blank=True)
+    # The learner's identity the badge matched (private: never shown on public pages).
+    recipient_identity = models.CharField(max_length=500, blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+    alignments = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    # Verification state. `status` is the headline now; `last_definitive_*` is the last verdict
+    # that said something about the badge (kept visible while the issuer is unreachable).
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    checks = models.JSONField(default=list, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_definitive_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    last_definitive_at = models.DateTimeField(null=True, blank=True)
+    unreachable_since = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Learners may hide revoked or expired badges from their public pages.
+    hidden_from_public = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BadgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "fingerprint"], name="one_copy_of_a_badge_per_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.public_id)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on <= timezone.now()
+
+    @property
+    def display_status(self) -> str:
+        """What to show: while unreachable, the last definitive verdict (with dates alongside)."""
+        if self.status == Status.UNREACHABLE and self.last_definitive_status:
+            return self.last_definitive_status
+        return self.status
+
+    def is_unverifiable(self, *, now: datetime | None = None) -> bool:
+        """Unreachable for longer than BADGE_UNVERIFIABLE_AFTER_DAYS: no longer shown as verified."""
+        if self.status != Status.UNREACHABLE or self.unreachable_since is None:
+            return False
+        days = getattr(settings, "BADGE_UNVERIFIABLE_AFTER_DAYS", 30)
+        return (now or timezone.now()) - self.unreachable_since >= timedelta(days=days)
+
+
+class Verification(models.Model):
+    """One verification run of one badge, kept as history (why and when a verdict changed)."""
+
+    class Trigger(models.TextChoices):
+        IMPORT = "import", _("Import")
+        SCHEDULE = "schedule", _("Scheduled re-check")
+        MANUAL = "manual", _("Checked on request")
+        EXPIRY = "expiry", _("Expiry date passed")
+
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="verifications")
+    ran_at = models.DateTimeField(default=timezone.now, db_index=True)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    previous_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    checks = models.JSONField(default=list)
+    errors = models.JSONField(default=list, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.badge_id}: {self.status} at {self.ran_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def changed_status(self) -> bool:
+        return bool(self.previous_status) and self.previous_status != self.status
+
+
+class CachedDocument(models.Model):
+    """Remote documents shared by every badge (badge classes, issuers, keys, status lists)."""
+
+    url = models.TextField(unique=True)
+    final_url = models.TextField(blank=True)
+    body = models.BinaryField()
+    content_type = models.CharField(max_length=200, blank=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    fetched_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.url

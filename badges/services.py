@@ -1,0 +1,405 @@
+"""Badge workflows: the only place where the Open Badges core, the database and the network meet."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from badges.fetch import CachedDocument as FetchedCopy
+from badges.fetch import SafeFetcher, fetcher_from_settings
+from badges.openbadges import images
+from badges.openbadges.errors import OpenBadgesError
+from badges.openbadges.fetching import Fetch
+from badges.openbadges.model import Identity, ParsedBadge
+from badges.openbadges.result import Status as CoreStatus
+from badges.openbadges.result import VerificationResult
+from badges.openbadges.verification import verify
+
+from .models import DEFINITIVE_STATUSES, Badge, CachedDocument, SourceKind, Status, Verification
+
+logger = logging.getLogger(__name__)
+
+
+class ImportRefused(Exception):
+    """A badge we will not add to the wallet, with a translated message and a stable code."""
+
+    def __init__(self, code: str, message: str, *, badge: Badge | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.badge = badge
+
+
+def translate(template: str, params: dict[str, Any] | None = None) -> str:
+    """A core message (English template marked with gettext_noop) in the active language."""
+    text = _(template)
+    try:
+        return text.format(**(params or {}))
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared document cache, backed by the database (one fetch of a badge class serves every badge)
+# ---------------------------------------------------------------------------------------------
+
+
+class DatabaseDocumentCache:
+    def get(self, url: str) -> FetchedCopy | None:
+        row = CachedDocument.objects.filter(url=url).first()
+        if row is None:
+            return None
+        return FetchedCopy(
+            body=bytes(row.body),
+            content_type=row.content_type,
+            etag=row.etag or None,
+            last_modified=row.last_modified or None,
+            fetched_at=row.fetched_at,
+            final_url=row.final_url or url,
+        )
+
+    def put(self, url: str, document: FetchedCopy) -> None:
+        CachedDocument.objects.update_or_create(
+            url=url,
+            defaults={
+                "body": document.body,
+                "content_type": document.content_type,
+                "etag": document.etag or "",
+                "last_modified": document.last_modified or "",
+                "fetched_at": document.fetched_at,
+                "final_url": document.final_url,
+            },
+        )
+
+
+def badge_fetcher(*, cached: bool = True) -> SafeFetcher:
+    """The fetcher services use. Imports always see the issuer's current answer for the assertion
+    itself; shared documents come from the cache while fresh (BADGE_DOCUMENT_FRESHNESS_MINUTES)."""
+    if not cached:
+        return fetcher_from_settings()
+    fetcher = fetcher_from_settings(cache=DatabaseDocumentCache())
+    fetcher.freshness = timedelta(minutes=getattr(settings, "BADGE_DOCUMENT_FRESHNESS_MINUTES", 60))
+    return fetcher
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the learner handed us: file bytes (with a name), a URL, or pasted text."""
+
+    data: bytes | str
+    kind_hint: str = ""
+    filename: str = ""
+    url: str = ""
+
+
+def identities_of(user) -> list[Identity]:
+    return [Identity("email", email) for email in user.verified_emails()]
+
+
+def import_badge(
+    *,
+    owner,
+    upload=None,
+    url: str = "",
+    payload: str = "",
+    fetch: Fetch | None = None,
+    now: datetime | None = None,
+) -> Badge:
+    """Verify and add one badge to ``owner``'s wallet; raise ``ImportRefused`` with a reason if not.
+
+    Exactly one of ``upload`` (an uploaded file), ``url`` or ``payload`` (pasted JSON / JWT).
+    A badge whose issuer cannot be reached now is kept (status ``unreachable``, original saved)
+    and re-checked later; a badge for somebody else, a broken one or a duplicate changes nothing.
+    """
+    source = _read_source(upload=upload, url=url, payload=payload)
+    now = now or timezone.now()
+    fetch = fetch or badge_fetcher()
+    started = time.monotonic()
+    result = verify(source.data, fetch=fetch, now=now, identities=identities_of(owner))
+    _refuse_unless_importable(result, owner=owner)
+
+    parsed = result.badge
+    fingerprint = _fingerprint(parsed, result, source)
+    existing = Badge.objects.owned_by(owner).filter(fingerprint=fingerprint).first()
+    if existing is not None:
+        raise ImportRefused(
+            "duplicate",
+            _("You already have this badge in your wallet: “%(name)s”.") % {"name": existing.name or _("(untitled)")},
+            badge=existing,
+        )
+
+    badge = Badge(owner=owner, fingerprint=fingerprint, source_url=source.url[:2000])
+    badge.source_kind = _source_kind(result, source)
+    if parsed is not None:
+        _copy_parsed(badge, parsed)
+    badge.raw_payload = result.payload or (source.data if isinstance(source.data, str) else "")
+    _apply_result(badge, result, now=now)
+    raw = source.data.encode() if isinstance(source.data, str) else source.data
+    badge.original_sha256 = hashlib.sha256(raw).hexdigest()
+    badge.original_filename = source.filename[:255]
+    try:
+        with transaction.atomic():
+            badge.original_file.save(source.filename or "badge", ContentFile(raw), save=False)
+            badge.save()
+            _record(badge, result, trigger=Verification.Trigger.IMPORT, previous="", started=started, now=now)
+    except IntegrityError:
+        # Two imports of the same badge at once: the other one won.
+        raise ImportRefused("duplicate", _("You already have this badge in your wallet."))
+    _store_thumbnail(badge, fetch=fetch, source=source)
+    return badge
+
+
+def _read_source(*, upload, url: str, payload: str) -> Source:
+    limit = settings.BADGE_UPLOAD_MAX_BYTES
+    if upload is not None:
+        # Refuse by declared size first, then by what was actually read (never trust the header).
+        if (upload.size or 0) > limit:
+            raise ImportRefused("too_large", _too_large(limit))
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            raise ImportRefused("too_large", _too_large(limit))
+        if not data:
+            raise ImportRefused("empty", _("This file is empty."))
+        return Source(data=data, filename=getattr(upload, "name", "") or "")
+    if url:
+        url = url.strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise ImportRefused("bad_url", _("Please paste a web address starting with https://."))
+        return Source(data=url, url=url)
+    if payload:
+        payload = payload.strip()
+        if len(payload.encode()) > limit:
+            raise ImportRefused("too_large", _too_large(limit))
+        return Source(data=payload)
+    raise ImportRefused("empty", _("Choose a badge file, paste a link, or paste the badge's JSON or JWT."))
+
+
+def _too_large(limit: int) -> str:
+    return _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)}
+
+
+def _refuse_unless_importable(result: VerificationResult, *, owner) -> None:
+    status = result.status
+    if status == CoreStatus.RECIPIENT_MISMATCH:
+        raise ImportRefused(
+            "not_yours",
+            _(
+                "This badge was issued to an e-mail address that is not verified on your account. "
+                "Add that address under “E-mail addresses”, confirm it, and import the badge again."
+            ),
+        )
+    if result.badge is None and status != CoreStatus.UNREACHABLE:
+        reason = _first_problem(result)
+        if status == CoreStatus.REVOKED:
+            raise ImportRefused("revoked", reason or _("The issuer has revoked this badge."))
+        code = "unsupported" if status == CoreStatus.UNSUPPORTED else "bad_format"
+        raise ImportRefused(code, reason or _("This is not a badge we can read."))
+    if result.badge is None and status == CoreStatus.UNREACHABLE:
+        raise ImportRefused("unreachable", _first_problem(result) or _("The issuer could not be reached."))
+    if status == CoreStatus.INVALID:
+        raise ImportRefused(
+            "invalid",
+            _("This badge failed verification, so it was not added: %(reason)s") % {"reason": _first_problem(result)},
+        )
+
+
+def _first_problem(result: VerificationResult) -> str:
+    for check in result.checks:
+        if check.result in ("fail", "error"):
+            return translate(check.message, check.params)
+    return ""
+
+
+def _fingerprint(parsed: ParsedBadge | None, result: VerificationResult, source: Source) -> str:
+    key = (parsed.id if parsed is not None and parsed.id else "") or result.payload or str(source.data)
+    if isinstance(key, bytes):
+        return hashlib.sha256(key).hexdigest()
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _source_kind(result: VerificationResult, source: Source) -> str:
+    if result.source_kind is not None and result.source_kind in SourceKind.values:
+        return str(result.source_kind)
+    if source.url:
+        return SourceKind.URL
+    return SourceKind.JSON
+
+
+def _copy_parsed(badge: Badge, parsed: ParsedBadge) -> None:
+    badge.spec_version = str(parsed.spec_version)
+    badge.format = str(parsed.format)
+    badge.badge_id = (parsed.id or "")[:2000]
+    badge.badge_class_id = (parsed.badge_class_id or "")[:2000]
+    badge.name = parsed.name[:500]
+    badge.description = parsed.description
+    badge.criteria_url = _http_only(parsed.criteria_url)
+    badge.criteria_narrative = parsed.criteria_narrative
+    badge.image_url = parsed.image or ""
+    badge.issuer_id = (parsed.issuer.id or "")[:2000]
+    badge.issuer_name = parsed.issuer.name[:500]
+    badge.issuer_url = _http_only(parsed.issuer.url)
+    badge.issuer_email = (parsed.issuer.email or "")[:254]
+    badge.issuer_image_url = parsed.issuer.image or ""
+    badge.issued_on = parsed.issued_on
+    badge.expires_on = parsed.expires_on
+    badge.evidence = [e.__dict__ for e in parsed.evidence]
+    badge.alignments = [a.__dict__ for a in parsed.alignments]
+    badge.tags = list(parsed.tags)
+
+
+def _http_only(url: str | None) -> str:
+    # Only http(s) links are ever rendered as links (no javascript: or data: from a badge).
+    return url[:2000] if url and url.lower().startswith(("http://", "https://")) else ""
+
+
+def _store_thumbnail(badge: Badge, *, fetch: Fetch, source: Source) -> None:
+    """A small PNG for cards and pages; the multi-MB original is never sent to a list page."""
+    data: bytes | None = None
+    if isinstance(source.data, bytes) and badge.source_kind == SourceKind.PNG:
+        data = source.data
+    elif badge.image_url.startswith(("http://", "https://")):
+        try:
+            data = fetch(badge.image_url, kind="image").body
+        except OpenBadgesError:
+            data = None
+    elif badge.image_url.startswith("data:image/png;base64,"):
+        import base64
+        import binascii
+
+        try:
+            data = base64.b64decode(badge.image_url.split(",", 1)[1], validate=False)
+        except (ValueError, binascii.Error):
+            data = None
+    if not data:
+        return
+    try:
+        thumb = images.make_thumbnail(data, size=256)
+    except OpenBadgesError:
+        return
+    if thumb:
+        badge.thumbnail.save("thumb.png", ContentFile(thumb), save=False)
+        Badge.objects.filter(pk=badge.pk).update(thumbnail=badge.thumbnail.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification results → badge state (the truth rules)
+# ---------------------------------------------------------------------------------------------
+
+
+def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) -> None:
+    """Move the badge to the new verdict. A network failure never overwrites a definitive one."""
+    status = Status(str(result.status))
+    badge.status = status
+    badge.checks = [check.as_dict() for check in result.checks]
+    badge.last_checked_at = now
+    if status in DEFINITIVE_STATUSES:
+        badge.last_definitive_status = status
+        badge.last_definitive_at = now
+        badge.unreachable_since = None
+        badge.consecutive_failures = 0
+    else:
+        badge.unreachable_since = badge.unreachable_since or now
+        badge.consecutive_failures += 1
+    badge.next_check_at = next_check_time(badge, now=now)
+
+
+def next_check_time(badge: Badge, *, now: datetime) -> datetime:
+    """Daily for healthy badges (with jitter so checks spread out), exponential backoff after
+    failures, and never later than the moment the badge expires."""
+    interval = timedelta(hours=getattr(settings, "BADGE_RECHECK_HOURS", 24))
+    if badge.status == Status.UNREACHABLE:
+        base = timedelta(minutes=getattr(settings, "BADGE_RETRY_BASE_MINUTES", 15))
+        cap = timedelta(hours=getattr(settings, "BADGE_RETRY_CAP_HOURS", 24))
+        interval = min(base * (2 ** max(badge.consecutive_failures - 1, 0)), cap)
+    jitter = interval.total_seconds() * 0.1
+    when = now + interval + timedelta(seconds=random.uniform(-jitter, jitter))
+    if badge.expires_on and badge.status not in (Status.EXPIRED, Status.REVOKED) and now < badge.expires_on < when:
+        when = badge.expires_on
+    return when
+
+
+def _record(badge: Badge, result: VerificationResult, *, trigger: str, previous: str, started: float,
+            now: datetime) -> Verification:
+    return Verification.objects.create(
+        badge=badge,
+        ran_at=now,
+        trigger=trigger,
+        status=badge.status,
+        previous_status=previous,
+        checks=badge.checks,
+        errors=list(result.errors),
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+
+
+def reverify_badge(*, badge: Badge, trigger: str = Verification.Trigger.MANUAL, fetch: Fetch | None = None,
+                   now: datetime | None = None) -> Verification:
+    """Check a stored badge again from its original, against the learner's current identities."""
+    now = now or timezone.now()
+    fetch = fetch or badge_fetcher()
+    started = time.monotonic()
+    source = _stored_source(badge)
+    result = verify(source, fetch=fetch, now=now, identities=identities_of(badge.owner))
+    previous = badge.status
+    with transaction.atomic():
+        locked = Badge.objects.select_for_update().get(pk=badge.pk)
+        if result.badge is not None and locked.status == Status.PENDING:
+            _copy_parsed(locked, result.badge)
+        if result.payload and result.status in DEFINITIVE_STATUSES:
+            locked.raw_payload = result.payload
+        _apply_result(locked, result, now=now)
+        locked.save()
+        verification = _record(locked, result, trigger=trigger, previous=previous, started=started, now=now)
+    badge.refresh_from_db()
+    return verification
+
+
+def _stored_source(badge: Badge) -> bytes | str:
+    if badge.original_file:
+        with badge.original_file.open("rb") as handle:
+            data = handle.read()
+        if badge.source_kind in (SourceKind.PNG, SourceKind.SVG):
+            return data
+        return data.decode("utf-8", errors="replace")
+    return badge.source_url or badge.raw_payload
+
+
+def result_as_json(result: VerificationResult) -> dict[str, Any]:
+    """The CLI's and the API's JSON shape of a verification result."""
+    parsed = result.badge
+    return {
+        "status": str(result.status),
+        "spec_version": str(parsed.spec_version) if parsed else None,
+        "format": str(parsed.format) if parsed else None,
+        "checks": [{"name": c.name, "result": str(c.result), "message": translate(c.message, c.params)}
+                   for c in result.checks],
+        "badge": None
+        if parsed is None
+        else {
+            "name": parsed.name,
+            "issuer": {"name": parsed.issuer.name, "url": parsed.issuer.url},
+            "issued_on": parsed.issued_on.isoformat() if parsed.issued_on else None,
+            "expires_on": parsed.expires_on.isoformat() if parsed.expires_on else None,
+            "recipient": [r.identity for r in parsed.recipients],
+        },
+        "errors": list(result.errors),
+    }
+
+
+__all__ = ["ImportRefused", "import_badge", "reverify_badge", "result_as_json"]
