@@ -22,4 +22,9 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(
             user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
         )
+        from badges.demo import load_demo_badges
+
+        count = load_demo_badges(user)
+        if count:
+            self.stdout.write(f"Imported {count} demo badges.")
         self.stdout.write(f"Demo learner ready: {DEMO_EMAIL} / {DEMO_PASSWORD}")
