@@ -6,27 +6,30 @@ import hashlib
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.fetch import CachedDocument as FetchedCopy
 from badges.fetch import SafeFetcher, fetcher_from_settings
+from badges.hosts import HostLimiter, PoliteFetcher
 from badges.openbadges import images
 from badges.openbadges.errors import OpenBadgesError
-from badges.openbadges.fetching import Fetch
+from badges.openbadges.fetching import Fetch, Fetched
 from badges.openbadges.model import Identity, ParsedBadge
 from badges.openbadges.result import Status as CoreStatus
 from badges.openbadges.result import VerificationResult
 from badges.openbadges.verification import verify
 
-from .models import DEFINITIVE_STATUSES, Badge, CachedDocument, SourceKind, Status, Verification
+from .models import DEFINITIVE_STATUSES, Badge, CachedDocument, Notification, SourceKind, Status, Verification
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +47,11 @@ class ImportRefused(Exception):
 def translate(template: str, params: dict[str, Any] | None = None) -> str:
     """A core message (English template marked with gettext_noop) in the active language."""
     text = _(template)
+    # Parameters may themselves be marked phrases ("key document", "embedded proof"): translate
+    # them too; anything else (URLs, names) is not in the catalogue and comes back unchanged.
+    params = {key: _(value) if isinstance(value, str) and value else value for key, value in (params or {}).items()}
     try:
-        return text.format(**(params or {}))
+        return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
 
@@ -83,12 +89,17 @@ class DatabaseDocumentCache:
         )
 
 
-def badge_fetcher(*, cached: bool = True) -> SafeFetcher:
+def badge_fetcher(*, cached: bool = True, limiter: HostLimiter | None = None) -> SafeFetcher:
     """The fetcher services use. Imports always see the issuer's current answer for the assertion
     itself; shared documents come from the cache while fresh (BADGE_DOCUMENT_FRESHNESS_MINUTES)."""
     if not cached:
         return fetcher_from_settings()
     fetcher = fetcher_from_settings(cache=DatabaseDocumentCache())
+    if limiter is not None:
+        # Same configuration, plus a per-host slot around every request that reaches the network.
+        # (PoliteFetcher only overrides a method, so switching the class of this instance is safe.)
+        fetcher.__class__ = PoliteFetcher
+        fetcher.limiter = limiter
     fetcher.freshness = timedelta(minutes=getattr(settings, "BADGE_DOCUMENT_FRESHNESS_MINUTES", 60))
     return fetcher
 
@@ -301,9 +312,19 @@ def _store_thumbnail(badge: Badge, *, fetch: Fetch, source: Source) -> None:
 # Verification results → badge state (the truth rules)
 # ---------------------------------------------------------------------------------------------
 
+# Definitive verdicts a learner wants to hear about, and the notice each one gives.
+BAD_NEWS = {
+    Status.REVOKED: Notification.Kind.REVOKED,
+    Status.SUSPENDED: Notification.Kind.SUSPENDED,
+    Status.EXPIRED: Notification.Kind.EXPIRED,
+    Status.INVALID: Notification.Kind.INVALID,
+    Status.RECIPIENT_MISMATCH: Notification.Kind.INVALID,
+}
+
 
 def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) -> None:
-    """Move the badge to the new verdict. A network failure never overwrites a definitive one."""
+    """Move the badge to the new verdict. A network failure never overwrites a definitive one:
+    it only sets ``unreachable_since`` (kept from the first failure) and backs off."""
     status = Status(str(result.status))
     badge.status = status
     badge.checks = [check.as_dict() for check in result.checks]
@@ -326,7 +347,8 @@ def next_check_time(badge: Badge, *, now: datetime) -> datetime:
     if badge.status == Status.UNREACHABLE:
         base = timedelta(minutes=getattr(settings, "BADGE_RETRY_BASE_MINUTES", 15))
         cap = timedelta(hours=getattr(settings, "BADGE_RETRY_CAP_HOURS", 24))
-        interval = min(base * (2 ** max(badge.consecutive_failures - 1, 0)), cap)
+        # min() first on the exponent: 2**1000 after a three-year outage is still a fine int, but pointless.
+        interval = min(base * (2 ** min(max(badge.consecutive_failures - 1, 0), 20)), cap)
     jitter = interval.total_seconds() * 0.1
     when = now + interval + timedelta(seconds=random.uniform(-jitter, jitter))
     if badge.expires_on and badge.status not in (Status.EXPIRED, Status.REVOKED) and now < badge.expires_on < when:
@@ -334,8 +356,8 @@ def next_check_time(badge: Badge, *, now: datetime) -> datetime:
     return when
 
 
-def _record(badge: Badge, result: VerificationResult, *, trigger: str, previous: str, started: float,
-            now: datetime) -> Verification:
+def _record(badge: Badge, result: VerificationResult | None, *, trigger: str, previous: str, started: float,
+            now: datetime, reason: str = "") -> Verification:
     return Verification.objects.create(
         badge=badge,
         ran_at=now,
@@ -343,31 +365,206 @@ def _record(badge: Badge, result: VerificationResult, *, trigger: str, previous:
         status=badge.status,
         previous_status=previous,
         checks=badge.checks,
-        errors=list(result.errors),
+        errors=list(result.errors) if result is not None else [],
         duration_ms=int((time.monotonic() - started) * 1000),
+        reason=(reason or (_first_problem_text(result) if result is not None else ""))[:500],
     )
 
 
+def _first_problem_text(result: VerificationResult) -> str:
+    # English on purpose: history rows are read by support staff and are not re-translated.
+    return next((c.text for c in result.checks if c.result in ("fail", "error")), "")
+
+
+@dataclass(frozen=True)
+class _Before:
+    """What the learner saw before a check: enough to tell whether to notify."""
+
+    status: str
+    definitive: str
+    unverifiable: bool
+
+    @classmethod
+    def of(cls, badge: Badge) -> _Before:
+        # Judged at the time of the last check: crossing the threshold *now* is news.
+        at = badge.last_checked_at or timezone.now()
+        return cls(badge.status, badge.last_definitive_status, badge.is_unverifiable(now=at))
+
+
+def _notice_for(before: _Before, badge: Badge, *, now: datetime) -> str | None:
+    """The notice a change deserves, or None. An unreachable issuer never yields "revoked":
+    UNREACHABLE is not definitive, so it never changes ``last_definitive_status``."""
+    if badge.status == Status.UNREACHABLE:
+        crossed = not before.unverifiable and badge.is_unverifiable(now=now)
+        return Notification.Kind.UNVERIFIABLE if crossed else None
+    changed = badge.last_definitive_status != before.definitive
+    if badge.status in BAD_NEWS:
+        return BAD_NEWS[badge.status] if changed or before.unverifiable else None
+    if badge.status == Status.VALID and (before.definitive in BAD_NEWS or before.unverifiable):
+        return Notification.Kind.RECOVERED
+    return None
+
+
+def _notify(badge: Badge, kind: str | None, *, now: datetime) -> None:
+    if kind:
+        Notification.objects.create(user_id=badge.owner_id, badge=badge, kind=kind, created_at=now)
+
+
 def reverify_badge(*, badge: Badge, trigger: str = Verification.Trigger.MANUAL, fetch: Fetch | None = None,
-                   now: datetime | None = None) -> Verification:
-    """Check a stored badge again from its original, against the learner's current identities."""
+                   now: datetime | None = None) -> Verification | None:
+    """Check a stored badge again from its original, against the learner's current identities.
+
+    Idempotent: running it twice changes the badge's fields to the same values and writes history
+    (a ``Verification`` row) and a notice only when the verdict changed. A manual check always
+    writes a row, which it returns; a scheduled one returns None when nothing changed.
+    The badge's own hosted assertion is always revalidated with the issuer (a conditional GET);
+    shared documents (badge class, issuer, keys, lists) come from the cache while fresh.
+    """
     now = now or timezone.now()
-    fetch = fetch or badge_fetcher()
+    fetch = fetch or reverify_fetch(badge)
     started = time.monotonic()
     source = _stored_source(badge)
     result = verify(source, fetch=fetch, now=now, identities=identities_of(badge.owner))
-    previous = badge.status
     with transaction.atomic():
         locked = Badge.objects.select_for_update().get(pk=badge.pk)
+        before = _Before.of(locked)
         if result.badge is not None and locked.status == Status.PENDING:
             _copy_parsed(locked, result.badge)
         if result.payload and result.status in DEFINITIVE_STATUSES:
             locked.raw_payload = result.payload
         _apply_result(locked, result, now=now)
         locked.save()
-        verification = _record(locked, result, trigger=trigger, previous=previous, started=started, now=now)
-    badge.refresh_from_db()
+        verification = None
+        if locked.status != before.status or trigger == Verification.Trigger.MANUAL:
+            verification = _record(locked, result, trigger=trigger, previous=before.status, started=started, now=now)
+        _notify(locked, _notice_for(before, locked, now=now), now=now)
+    _copy_state(locked, badge)
     return verification
+
+
+def _copy_state(source: Badge, target: Badge) -> None:
+    # Refresh the caller's instance without another query.
+    for field in Badge._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+def reverify_fetch(badge: Badge) -> Fetch:
+    """A polite fetcher for re-checking ``badge``: its own assertion URL is always revalidated
+    (freshness 0, so a revocation is seen on the next check), everything else is shared."""
+    shared = badge_fetcher(limiter=HostLimiter())
+    own = badge_fetcher(limiter=shared.limiter)
+    own.freshness = timedelta(0)
+    own_urls = {url for url in (badge.badge_id, badge.source_url) if url.startswith(("http://", "https://"))}
+
+    seen: dict[tuple[str, bool], Fetched] = {}
+
+    def fetch(url: str, *, kind: str = "json") -> Fetched:
+        # The core may ask for the same document twice in one run (as the pasted URL with kind
+        # "any", then by its id as "json"): one request answers both.
+        key = (url, kind == "image")
+        if key not in seen:
+            seen[key] = (own if url in own_urls else shared)(url, kind=kind)
+        return seen[key]
+
+    return fetch
+
+
+def expire_badge(*, badge: Badge, now: datetime | None = None) -> bool:
+    """Flip a badge whose expiry date passed to EXPIRED, without any network check.
+
+    Returns False if another process got there first (or the badge is not expirable any more).
+    """
+    now = now or timezone.now()
+    started = time.monotonic()
+    with transaction.atomic():
+        locked = Badge.objects.select_for_update().filter(pk=badge.pk).expired_but_not_marked(now).first()
+        if locked is None:
+            return False
+        before = _Before.of(locked)
+        reason = f"The badge expired on {locked.expires_on.isoformat()}."
+        check = {"name": "expiry", "result": "fail", "message": reason, "template": "The badge expired on {date}.",
+                 "params": {"date": locked.expires_on.isoformat()}, "status": str(Status.EXPIRED)}
+        locked.status = locked.last_definitive_status = Status.EXPIRED
+        locked.last_definitive_at = now
+        # Keep the other checks of the last real run; replace only the expiry line.
+        locked.checks = [c for c in locked.checks if c.get("name") != "expiry"] + [check]
+        locked.unreachable_since = None
+        locked.consecutive_failures = 0
+        locked.next_check_at = next_check_time(locked, now=now)
+        locked.save()
+        _record(locked, None, trigger=Verification.Trigger.EXPIRY, previous=before.status, started=started,
+                now=now, reason=reason)
+        _notify(locked, _notice_for(before, locked, now=now), now=now)
+    _copy_state(locked, badge)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The due pass: claim due badges atomically, then enqueue one check each
+# ---------------------------------------------------------------------------------------------
+
+
+def claim_due_badges(*, now: datetime | None = None, limit: int | None = None) -> list[tuple[int, str]]:
+    """Claim up to ``limit`` due badges; returns ``(badge id, lease)`` pairs, each claimed once.
+
+    Claiming moves ``next_check_at`` forward by a lease (BADGE_CHECK_LEASE_SECONDS): the check
+    sets the real next time when it finishes, and a check that never finishes (crashed worker,
+    lost message) makes the badge due again when the lease runs out. The lease value travels with
+    the task, so a stale duplicate of a re-claimed badge knows to do nothing.
+    """
+    now = now or timezone.now()
+    limit = limit or getattr(settings, "BADGE_REVERIFY_BATCH_SIZE", 500)
+    lease = now + timedelta(seconds=getattr(settings, "BADGE_CHECK_LEASE_SECONDS", 1800))
+    due = Badge.objects.due_for_verification(now)
+    if connection.features.has_select_for_update_skip_locked:
+        # PostgreSQL: rows another pass has locked are skipped, not waited for, and never doubled.
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            Badge.objects.filter(pk__in=ids).update(next_check_at=lease)
+    else:
+        # SQLite: a conditional UPDATE per row; whoever changes the row first owns it.
+        ids = [
+            pk
+            for pk, at in due.values_list("pk", "next_check_at")[:limit]
+            if Badge.objects.filter(pk=pk, next_check_at=at).update(next_check_at=lease)
+        ]
+    return [(pk, lease.isoformat()) for pk in ids]
+
+
+def holds_lease(badge: Badge, lease: str | None) -> bool:
+    """True if ``lease`` (from ``claim_due_badges``) is still this badge's claim, or no lease given."""
+    if not lease:
+        return True
+    return badge.next_check_at is not None and badge.next_check_at == datetime.fromisoformat(lease)
+
+
+def postpone_check(*, badge: Badge, seconds: float, now: datetime | None = None) -> str:
+    """Push a claimed check back (its host is busy) without counting a failure; returns the new lease."""
+    now = now or timezone.now()
+    lease = now + timedelta(seconds=seconds + getattr(settings, "BADGE_CHECK_LEASE_SECONDS", 1800))
+    Badge.objects.filter(pk=badge.pk).update(next_check_at=lease)
+    return lease.isoformat()
+
+
+def run_due_pass(*, now: datetime | None = None, enqueue: Callable[[int, str], None],
+                 max_batches: int | None = None) -> dict[str, int]:
+    """One beat tick: flip expired badges, then claim due ones batch by batch and ``enqueue`` each
+    after its claim commits. Bounded by BADGE_REVERIFY_MAX_BATCHES batches per tick."""
+    now = now or timezone.now()
+    batch = getattr(settings, "BADGE_REVERIFY_BATCH_SIZE", 500)
+    expired = 0
+    for badge in Badge.objects.expired_but_not_marked(now).only("pk")[: batch * 2]:
+        expired += expire_badge(badge=badge, now=now)
+    claimed = 0
+    for _batch in range(max_batches or getattr(settings, "BADGE_REVERIFY_MAX_BATCHES", 10)):
+        with transaction.atomic():
+            pairs = claim_due_badges(now=now, limit=batch)
+            for pk, lease in pairs:
+                transaction.on_commit(partial(enqueue, pk, lease))
+        claimed += len(pairs)
+        if len(pairs) < batch:
+            break
+    return {"expired": expired, "enqueued": claimed}
 
 
 def _stored_source(badge: Badge) -> bytes | str:
@@ -402,4 +599,4 @@ def result_as_json(result: VerificationResult) -> dict[str, Any]:
     }
 
 
-__all__ = ["ImportRefused", "import_badge", "reverify_badge", "result_as_json"]
+__all__ = ["ImportRefused", "expire_badge", "import_badge", "reverify_badge", "result_as_json", "run_due_pass"]

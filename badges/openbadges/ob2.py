@@ -141,7 +141,7 @@ class _Run:
         except FetchError as error:
             return self._hosted_fetch_failed(error, url=url, badge=fallback, payload=pasted or url)
         try:
-            doc = load_json_object(fetched.body, what="issuer's copy of the badge")
+            doc = load_json_object(fetched.body, what=_("issuer's copy of the badge"))
         except BadgeFormatError:
             self.add(
                 "hosted",
@@ -157,7 +157,7 @@ class _Run:
             first_url, url = url, pointer
             try:
                 fetched = self.get(url)
-                doc = load_json_object(fetched.body, what="issuer's copy of the badge")
+                doc = load_json_object(fetched.body, what=_("issuer's copy of the badge"))
             except FetchError as error:
                 return self._hosted_fetch_failed(error, url=url, badge=fallback, payload=pasted or first_url)
             except BadgeFormatError:
@@ -293,7 +293,7 @@ class _Run:
             "documents",
             CheckResult.PASS,
             None,
-            _("Read the badge class \u201c{badge}\u201d and its issuer \u201c{issuer}\u201d."),
+            _("Read the badge class “{badge}” and its issuer “{issuer}”."),
             badge=badge_class.name if badge_class else "",
             issuer=issuer.name,
         )
@@ -733,10 +733,10 @@ class _Run:
     def get_node(self, url: str) -> tuple[dict[str, Any], str]:
         """Fetch a JSON node; if it declares another web id, fetch that id once and use that copy."""
         fetched = self.get(url)
-        doc = load_json_object(fetched.body, what="document at " + url)
+        doc = load_json_object(fetched.body, what=url)
         declared = declared_id(doc)
         if declared and is_http_url(declared) and declared not in (url, fetched.url):
-            doc = load_json_object(self.get(declared).body, what="document at " + declared)
+            doc = load_json_object(self.get(declared).body, what=declared)
             if declared_id(doc) != declared:
                 raise BadgeFormatError(
                     _("The document at {url} says it is {declared}, but the copy there disagrees."),
@@ -842,7 +842,7 @@ def _split_jws(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes
 def _pem_from_body(body: bytes) -> str:
     text = body.decode("utf-8", errors="replace").strip()
     if text.startswith("{"):
-        return parse_key(load_json_object(text, what="key document")).public_key_pem
+        return parse_key(load_json_object(text, what=_("key document"))).public_key_pem
     return text
 
 

@@ -443,10 +443,13 @@ def verify_embedded_proofs(
     best = min(attempts, key=lambda a: a.rank)
     if best.rank is _Rank.VERIFIED and len(proofs) > 1:
         others = [_describe_proof(p) for p, a in zip(proofs, attempts, strict=False) if a is not best]
-        note = _(" Other proofs not needed: {others}.") if others else ""
         params = {**best.signature.params, "count": len(proofs), "others": ", ".join(others)}
-        signed = Check("signature", CheckResult.PASS,
-                       _("Signed with {cryptosuite} by {key} (1 of {count} proofs).") + note, params)
+        message = (
+            _("Signed with {cryptosuite} by {key} (1 of {count} proofs). Other proofs not needed: {others}.")
+            if others
+            else _("Signed with {cryptosuite} by {key} (1 of {count} proofs).")
+        )
+        signed = Check("signature", CheckResult.PASS, message, params)
         return signed, best.key
     return best.signature, best.key
 

@@ -146,7 +146,7 @@ def _check_entry(
         return Check(_NAME, CheckResult.ERROR, _("Status unknown: could not fetch {url} ({reason})."),
                      {"url": error.url, "reason": error.message}, status=Status.UNREACHABLE)
     except _Unusable as problem:
-        return Check(_NAME, CheckResult.ERROR, _("Status unknown: list unusable. ") + problem.template,
+        return Check(_NAME, CheckResult.ERROR, problem.template,
                      dict(problem.params), status=Status.UNREACHABLE)
 
 
@@ -170,38 +170,38 @@ def _check_bitstring(
     try:
         listed = _fetch_json(url, fetch=fetch, documents=documents)
     except BadgeFormatError as error:
-        raise _Unusable(_("The status list at {url} is not JSON."), url=url) from error
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is not JSON."), url=url) from error
     if not isinstance(listed, dict):
-        raise _Unusable(_("The status list at {url} is not a JSON object."), url=url)
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is not a JSON object."), url=url)
     expected_type = _LIST_TYPES[kind]
     if expected_type not in _types(listed.get("type")):
-        raise _Unusable(_("The status list at {url} is not a {type}."), url=url, type=expected_type)
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is not a {type}."), url=url, type=expected_type)
     try:
         starts = read_date(listed.get("validFrom") or listed.get("issuanceDate"))
         ends = read_date(listed.get("validUntil") or listed.get("expirationDate"))
     except OpenBadgesError as error:
-        raise _Unusable(_("The status list at {url} has an unreadable date."), url=url) from error
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} has an unreadable date."), url=url) from error
     if starts is not None and starts > now:
-        raise _Unusable(_("The status list at {url} is not valid until {date}."), url=url, date=starts.isoformat())
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is not valid until {date}."), url=url, date=starts.isoformat())
     if ends is not None and ends < now:
-        raise _Unusable(_("The status list at {url} expired on {date}."), url=url, date=ends.isoformat())
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} expired on {date}."), url=url, date=ends.isoformat())
     problem = verify_list(listed)
     if problem is not None:
-        raise _Unusable(_("The status list at {url} does not verify: {reason}"), url=url, reason=problem)
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} does not verify: {reason}"), url=url, reason=problem)
     subject = listed.get("credentialSubject")
     if not isinstance(subject, dict):
-        raise _Unusable(_("The status list at {url} has no credentialSubject."), url=url)
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} has no credentialSubject."), url=url)
     list_purposes = _types(subject.get("statusPurpose")) or ["revocation"]
     if purpose not in list_purposes:
-        raise _Unusable(_("The status list at {url} is for {list_purpose}, not {purpose}."), url=url,
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is for {list_purpose}, not {purpose}."), url=url,
                         list_purpose=", ".join(list_purposes), purpose=purpose)
     try:
         bits = decode_status_list(str(subject.get("encodedList", "")))
         is_set = bit_is_set(bits, index)
     except ValueError as error:
-        raise _Unusable(_("The status list at {url} cannot be decoded."), url=url) from error
+        raise _Unusable(_("Status unknown, list unusable: the status list at {url} cannot be decoded."), url=url) from error
     except IndexError as error:
-        raise _Unusable(_("Index {index} is beyond the end of the status list at {url}."), url=url, index=index) from error
+        raise _Unusable(_("Status unknown, list unusable: index {index} is beyond the end of the status list at {url}."), url=url, index=index) from error
     params = {"url": url, "index": index, "purpose": purpose}
     if not is_set:
         return Check(_NAME, CheckResult.PASS, _("Not revoked: bit {index} of the {purpose} list at {url} is clear."), params)
@@ -221,10 +221,10 @@ def _check_1edtech_list(entry: dict[str, Any], credential: dict[str, Any], *, fe
     try:
         listed = _fetch_json(url, fetch=fetch, documents=documents)
     except BadgeFormatError as error:
-        raise _Unusable(_("The revocation list at {url} is not JSON."), url=url) from error
+        raise _Unusable(_("Status unknown, list unusable: the revocation list at {url} is not JSON."), url=url) from error
     items = listed.get("revokedCredential") if isinstance(listed, dict) else None
     if not isinstance(items, list):
-        raise _Unusable(_("The revocation list at {url} has no revokedCredential list."), url=url)
+        raise _Unusable(_("Status unknown, list unusable: the revocation list at {url} has no revokedCredential list."), url=url)
     credential_id = credential.get("id")
     for item in items:
         if isinstance(item, dict) and credential_id is not None and item.get("id") == credential_id:

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from badges.models import Badge, Status, Verification
@@ -67,6 +68,11 @@ def test_a_badge_for_an_unverified_address_is_refused_with_advice(user, issuer_s
     with pytest.raises(ImportRefused) as refused:
         import_badge(owner=user, upload=upload(hosted.baked_png()))
     assert refused.value.code == "not_yours"
+    # Japanese first: the learner is told where to add the address, in their language.
+    assert "「メールアドレス」" in refused.value.message
+    with translation.override("en"):
+        with pytest.raises(ImportRefused) as refused:
+            import_badge(owner=user, upload=upload(hosted.baked_png()))
     assert "E-mail addresses" in refused.value.message
     assert Badge.objects.count() == 0
 
