@@ -136,39 +136,18 @@ class _Run:
     def verify_hosted(self, url: str, *, pasted: str | None) -> VerificationResult:
         """Fetch the issuer's copy from ``url`` and verify that copy (the pasted one is ignored)."""
         fallback = _try_parse(pasted) if pasted else None
-        try:
-            fetched = self.get(url)
-        except FetchError as error:
-            return self._hosted_fetch_failed(error, url=url, badge=fallback, payload=pasted or url)
-        try:
-            doc = load_json_object(fetched.body, what=_("issuer's copy of the badge"))
-        except BadgeFormatError:
-            self.add(
-                "hosted",
-                CheckResult.FAIL,
-                Status.INVALID,
-                _("The issuer's server at {url} did not return a badge."),
-                url=url,
-            )
-            return self.finish(badge=fallback, payload=pasted or url)
+        loaded = self._load_hosted(url, badge=fallback, payload=pasted or url)
+        if isinstance(loaded, VerificationResult):
+            return loaded
+        fetched, doc = loaded
         pointer = hosted_pointer(doc)
         if pointer and pointer not in (url, fetched.url):
             # The hosted copy says it lives elsewhere: follow once, as validator-core does, never in a loop.
             first_url, url = url, pointer
-            try:
-                fetched = self.get(url)
-                doc = load_json_object(fetched.body, what=_("issuer's copy of the badge"))
-            except FetchError as error:
-                return self._hosted_fetch_failed(error, url=url, badge=fallback, payload=pasted or first_url)
-            except BadgeFormatError:
-                self.add(
-                    "hosted",
-                    CheckResult.FAIL,
-                    Status.INVALID,
-                    _("The issuer's server at {url} did not return a badge."),
-                    url=url,
-                )
-                return self.finish(badge=fallback, payload=pasted or first_url)
+            loaded = self._load_hosted(url, badge=fallback, payload=pasted or first_url)
+            if isinstance(loaded, VerificationResult):
+                return loaded
+            fetched, doc = loaded
             if hosted_pointer(doc) not in (url, fetched.url):
                 self.add(
                     "hosted",
@@ -761,6 +740,26 @@ class _Run:
         status = Status.UNSUPPORTED if error.code == "unsupported" else Status.INVALID
         self.add("format", CheckResult.FAIL, status, error.template, **error.params)
         return self.finish(badge=badge, payload=payload)
+
+    def _load_hosted(
+        self, url: str, *, badge: ParsedBadge | None, payload: str
+    ) -> tuple[Fetched, dict[str, Any]] | VerificationResult:
+        """The issuer's copy at ``url`` as JSON, or the finished result saying why it could not be read."""
+        try:
+            fetched = self.get(url)
+        except FetchError as error:
+            return self._hosted_fetch_failed(error, url=url, badge=badge, payload=payload)
+        try:
+            return fetched, load_json_object(fetched.body, what=_("issuer's copy of the badge"))
+        except BadgeFormatError:
+            self.add(
+                "hosted",
+                CheckResult.FAIL,
+                Status.INVALID,
+                _("The issuer's server at {url} did not return a badge."),
+                url=url,
+            )
+            return self.finish(badge=badge, payload=payload)
 
     def _hosted_fetch_failed(
         self, error: FetchError, *, url: str, badge: ParsedBadge | None, payload: str

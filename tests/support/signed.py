@@ -304,13 +304,13 @@ class RewritingFetch:
     def local(self, url: str) -> str | None:
         for prefix, target in self.prefixes.items():
             if url.startswith(prefix):
-                return target + url[len(prefix):]
+                return target + url[len(prefix) :]
         return None
 
     def _public(self, url: str) -> str:
         for prefix, target in self.prefixes.items():
             if url.startswith(target):
-                return prefix + url[len(target):]
+                return prefix + url[len(target) :]
         return url
 
     def __call__(self, url: str, *, kind: str = "json") -> Fetched:

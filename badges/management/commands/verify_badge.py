@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from badges.fetch import fetcher_from_settings
+from badges.openbadges.baking import is_compact_jws
 from badges.openbadges.model import Identity
 from badges.openbadges.verification import verify
 from badges.services import result_as_json, translate
@@ -38,10 +39,16 @@ def read_source(source: str) -> bytes | str:
     if source.startswith(("http://", "https://")):
         return source
     stripped = source.strip()
-    if stripped.startswith("{") or stripped.count(".") == 2 and " " not in stripped and len(stripped) > 40:
-        return stripped  # pasted JSON or a compact JWS/JWT
     path = Path(source)
-    if not path.is_file():
+    # An existing file wins: "hana.data-science.png" has two dots but is not a JWT.
+    if not _is_file(path) and (stripped.startswith("{") or is_compact_jws(stripped)):
+        if len(stripped.encode()) > limit:
+            raise CommandError(
+                _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)},
+                returncode=2,
+            )
+        return stripped  # pasted JSON or a compact JWS/JWT
+    if not _is_file(path):
         raise CommandError(_("No such file: %(path)s") % {"path": source}, returncode=2)
     if path.stat().st_size > limit:
         raise CommandError(
@@ -49,6 +56,13 @@ def read_source(source: str) -> bytes | str:
             returncode=2,
         )
     return path.read_bytes()
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a pasted token can be too long, or hold NUL, for a file name
+        return False
 
 
 class Command(BaseCommand):

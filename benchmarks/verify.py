@@ -1,0 +1,176 @@
+"""Badges verified per second, by kind, against a real issuer server on 127.0.0.1.
+
+    .venv/bin/python benchmarks/verify.py            # full run, about a minute
+    .venv/bin/python benchmarks/verify.py --quick    # fewer seconds per row, for a smoke test
+
+Every row runs ``badges.openbadges.verification.verify()`` end to end (unbaking, parsing, every
+check) with the real ``SafeFetcher`` talking HTTP to a local ``IssuerServer``, exactly as the
+wallet does; only the network is local. See benchmarks/README.md for what the figures mean.
+No Django, no database: the core and the fetcher are framework-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from badges.fetch import InMemoryDocumentCache, SafeFetcher  # noqa: E402
+from badges.openbadges import baking, jsonld  # noqa: E402
+from badges.openbadges.model import Identity  # noqa: E402
+from badges.openbadges.ob3 import data_integrity_hash  # noqa: E402
+from badges.openbadges.result import Status  # noqa: E402
+from badges.openbadges.verification import verify  # noqa: E402
+from tests.support.hosted import HostedBadge, plain_png  # noqa: E402
+from tests.support.issuer_server import IssuerServer  # noqa: E402
+from tests.support.signed import DidKeyIssuer, SignedOb2Issuer  # noqa: E402
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+HANA = (Identity("email", "hana@example.org"),)
+
+
+def no_dns(host: str) -> list[str]:
+    raise OSError(f"the benchmark resolves no names ({host})")
+
+
+def fetcher(*, cached: bool) -> SafeFetcher:
+    cache = InMemoryDocumentCache() if cached else None
+    return SafeFetcher(allow_hosts={"127.0.0.1"}, resolver=no_dns, cache=cache, connect_timeout=2, total_timeout=10)
+
+
+def rate(work: Callable[[], object], *, seconds: float, min_runs: int = 5) -> tuple[float, int, float]:
+    """(operations per second, runs, median ms per run) of ``work`` over about ``seconds``."""
+    work()  # warm up: imports, JSON-LD context parsing, the first cache fill
+    durations: list[float] = []
+    started = time.perf_counter()
+    while len(durations) < min_runs or time.perf_counter() - started < seconds:
+        t0 = time.perf_counter()
+        work()
+        durations.append(time.perf_counter() - t0)
+    total = sum(durations)
+    return len(durations) / total, len(durations), statistics.median(durations) * 1000
+
+
+def verifying(data: bytes | str, fetch: SafeFetcher) -> Callable[[], object]:
+    def work() -> object:
+        result = verify(data, fetch=fetch, now=NOW, identities=HANA)
+        if result.status is not Status.VALID:
+            raise SystemExit(f"benchmark badge did not verify: {[c.as_dict() for c in result.checks]}")
+        return result
+
+    return work
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="time per row (default 4)")
+    parser.add_argument("--quick", action="store_true", help="1 second per row")
+    args = parser.parse_args()
+    seconds = 1.0 if args.quick else args.seconds
+
+    server = IssuerServer().start()
+    try:
+        rows = run_rows(server, seconds)
+    finally:
+        server.stop()
+
+    print(
+        f"Manabi verify() benchmark — Python {platform.python_version()}, {platform.machine()}, "
+        f"{seconds:g} s per row, issuer on 127.0.0.1 (HTTP)"
+    )
+    print()
+    width = max(len(name) for name, *_ in rows)
+    print(f"{'kind':<{width}}  {'badges/s':>9}  {'median ms':>9}  {'runs':>5}  HTTP requests per badge")
+    print(f"{'-' * width}  {'-' * 9}  {'-' * 9}  {'-' * 5}  {'-' * 24}")
+    for name, per_second, runs, median_ms, requests in rows:
+        print(f"{name:<{width}}  {per_second:>9.1f}  {median_ms:>9.2f}  {runs:>5}  {requests}")
+    print()
+    canonicalisation(seconds)
+
+
+def run_rows(server: IssuerServer, seconds: float) -> list[tuple[str, float, int, float, str]]:
+    hosted = HostedBadge(server).publish()
+    signed_issuer = SignedOb2Issuer(server).publish()
+    did_issuer = DidKeyIssuer(server).publish()
+    token = signed_issuer.token()
+    di_with_status = did_issuer.data_integrity(index=5)
+    di_plain = did_issuer.data_integrity(index=None)
+    jwt_with_status = did_issuer.vc_jwt(index=6)
+    jwt_plain = did_issuer.vc_jwt(index=None)
+    baked = baking.bake_png(plain_png(size=256), di_with_status)
+
+    cases: list[tuple[str, bytes | str, bool]] = [
+        ("2.0 hosted, baked PNG (no cache)", hosted.baked_png(), False),
+        ("2.0 hosted, baked PNG (InMemoryDocumentCache)", hosted.baked_png(), True),
+        ("2.0 hosted, pasted URL (no cache)", hosted.assertion_url, False),
+        ("2.0 signed RS256 (no cache)", token, False),
+        ("2.0 signed RS256 (InMemoryDocumentCache)", token, True),
+        ("3.0 eddsa-rdfc-2022, no status", di_plain, False),
+        ("3.0 eddsa-rdfc-2022 + status list (no cache)", di_with_status, False),
+        ("3.0 eddsa-rdfc-2022 + status list (cache)", di_with_status, True),
+        ("3.0 VC-JWT EdDSA, no status", jwt_plain, False),
+        ("3.0 VC-JWT EdDSA + status list (no cache)", jwt_with_status, False),
+        ("3.0 VC-JWT EdDSA + status list (cache)", jwt_with_status, True),
+    ]
+    rows = []
+    for name, data, cached in cases:
+        fetch = fetcher(cached=cached)
+        per_second, runs, median_ms = rate(verifying(data, fetch), seconds=seconds)
+        requests = fetch.requests_made / (runs + 1)  # +1: the warm-up run
+        rows.append((name, per_second, runs, median_ms, f"{requests:.2f}"))
+
+    def unbake() -> object:
+        return baking.extract(baked)
+
+    per_second, runs, median_ms = rate(unbake, seconds=seconds)
+    rows.append((f"unbake PNG (256x256, {len(baked) // 1024} KB, 3.0 credential)", per_second, runs, median_ms, "0"))
+    return rows
+
+
+def canonicalisation(seconds: float) -> None:
+    """RDF Dataset Canonicalization (URDNA2015 via pyld) of one OB 3.0 credential: the slow part of 3.0."""
+    server = IssuerServer()  # never started: only URLs are needed to build documents
+    issuer = DidKeyIssuer(server)
+    signed = json.loads(issuer.data_integrity(index=5))
+    unsigned = {k: v for k, v in signed.items() if k != "proof"}
+    proof = dict(signed["proof"])
+
+    def timed(work: Callable[[], object]) -> list[float]:
+        work()
+        samples: list[float] = []
+        started = time.perf_counter()
+        while len(samples) < 20 or time.perf_counter() - started < seconds:
+            t0 = time.perf_counter()
+            work()
+            samples.append((time.perf_counter() - t0) * 1000)
+        return samples
+
+    measures = [
+        ("canonize(credential)", timed(lambda: jsonld.canonize(unsigned))),
+        ("canonize(proof options)", timed(lambda: jsonld.canonize({**proof, "@context": unsigned["@context"]}))),
+        ("undefined_terms(credential)", timed(lambda: jsonld.undefined_terms(unsigned))),
+        ("data_integrity_hash (both + sha256)", timed(lambda: data_integrity_hash(unsigned, proof))),
+    ]
+    print(
+        "Canonicalisation per credential (ms, one OB 3.0 OpenBadgeCredential, "
+        f"{len(json.dumps(unsigned))} bytes of JSON)"
+    )
+    width = max(len(name) for name, _ in measures)
+    print(f"{'step':<{width}}  {'min':>7}  {'median':>7}  {'runs':>5}")
+    print(f"{'-' * width}  {'-' * 7}  {'-' * 7}  {'-' * 5}")
+    for name, samples in measures:
+        print(f"{name:<{width}}  {min(samples):>7.2f}  {statistics.median(samples):>7.2f}  {len(samples):>5}")
+
+
+if __name__ == "__main__":
+    main()
