@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("wallet/", include("wallet.urls")),
+    path("badges/", include("badges.urls")),
+    # Public portfolio and share links (/p/…, /s/…): printed QR codes point here, keep them stable.
+    path("", include("wallet.public_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,7 +1,8 @@
-"""Fill empty msgstr entries of locale/ja/LC_MESSAGES/django.po from scripts/ja_translations.json.
+"""Fill empty or fuzzy msgstr entries of locale/ja/LC_MESSAGES/django.po from scripts/ja_translations.json.
 
 Usage: python scripts/fill_translations.py   (then `manage.py compilemessages`).
-Keeps existing translations; reports msgids still untranslated. Handles single- and multi-line msgids.
+The table maps each English msgid (for plurals: the singular) to its Japanese translation; Japanese
+has one plural form, so msgstr[0] gets it. Prints the msgids still untranslated.
 """
 
 from __future__ import annotations
@@ -14,40 +15,52 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "locale/ja/LC_MESSAGES/django.po"
 TABLE = ROOT / "scripts/ja_translations.json"
+FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (".*")$')
 
 
-def unquote(lines: list[str]) -> str:
-    return "".join(json.loads(line) for line in lines)
+def parse(entry: str) -> tuple[list[str], dict[str, str]]:
+    """Comment lines and {field: text} of one PO entry (continuation lines joined)."""
+    comments, fields, current = [], {}, None
+    for line in entry.splitlines():
+        match = FIELD.match(line)
+        if match:
+            current = match.group(1)
+            fields[current] = json.loads(match.group(2))
+        elif line.startswith('"') and current:
+            fields[current] += json.loads(line)
+        else:
+            comments.append(line)
+    return comments, fields
 
 
-def quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+def render(comments: list[str], fields: dict[str, str]) -> str:
+    lines = list(comments)
+    for name, text in fields.items():
+        lines.append(f"{name} {json.dumps(text, ensure_ascii=False)}")
+    return "\n".join(lines)
 
 
 def main() -> int:
     table: dict[str, str] = json.loads(TABLE.read_text(encoding="utf-8"))
-    entries = PO.read_text(encoding="utf-8").split("\n\n")
-    missing: list[str] = []
-    out = []
-    for entry in entries:
-        match = re.search(r'^msgid ((?:".*"\n?)+)^msgstr ((?:".*"\n?)+)', entry + "\n", re.M)
-        if not match or entry.lstrip().startswith('msgid ""\nmsgstr ""\n"Project'):
+    out, missing = [], []
+    for entry in PO.read_text(encoding="utf-8").strip("\n").split("\n\n"):
+        comments, fields = parse(entry)
+        msgid = fields.get("msgid", "")
+        target = "msgstr[0]" if "msgid_plural" in fields else "msgstr"
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in comments)
+        if not msgid or (fields.get(target) and not fuzzy):
             out.append(entry)
             continue
-        msgid = unquote(re.findall(r'^(".*")$', match.group(1), re.M))
-        msgstr = unquote(re.findall(r'^(".*")$', match.group(2), re.M))
-        if not msgid:
-            out.append(entry)
-            continue
-        fuzzy = "#, fuzzy" in entry
-        if (not msgstr or fuzzy) and msgid in table:
-            head = entry[: match.start()].replace("#, fuzzy\n", "").replace(", fuzzy", "")
-            head = re.sub(r"^#\| .*\n", "", head, flags=re.M)
-            entry = f"{head}msgid {quote(msgid)}\nmsgstr {quote(table[msgid])}"
-        elif not msgstr or fuzzy:
+        if msgid not in table:
             missing.append(msgid)
-        out.append(entry.rstrip("\n"))
-    PO.write_text("\n\n".join(out).rstrip("\n") + "\n", encoding="utf-8")
+            out.append(entry)
+            continue
+        comments = [line for line in comments if not line.startswith("#|")]
+        comments = [re.sub(r",? fuzzy", "", line) for line in comments]
+        comments = [line for line in comments if line.strip() != "#,"]
+        fields[target] = table[msgid]
+        out.append(render(comments, fields))
+    PO.write_text("\n\n".join(out) + "\n", encoding="utf-8")
     for msgid in missing:
         print("untranslated:", msgid)
     print(f"{len(missing)} untranslated")

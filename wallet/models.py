@@ -108,6 +108,9 @@ class ShareLinkView(models.Model):
         ordering = ["-day"]
         constraints = [models.UniqueConstraint(fields=["link", "day"], name="one_view_row_per_link_and_day")]
 
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.day}: {self.count}"
+
 
 class PrintSnapshot(models.Model):
     """What each badge's status was when a portfolio was printed, for reviewers scanning it later."""

@@ -1,7 +1,520 @@
+"""The learner's wallet: collection, import, portfolios, print; and the public pages anyone may open."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections import Counter
+from http import HTTPStatus
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from badges.models import Badge, Status
+from badges.services import ImportRefused, import_badge
+from badges.views import badge_download_response, badge_image_response
+
+from . import previews
+from .forms import ImportForm, PortfolioForm, ShareLinkForm
+from .models import Portfolio, PrintSnapshot, ShareLink
+from .qr import make_qr
+from .services import (
+    absolute_url,
+    create_portfolio,
+    create_share_link,
+    move_badge,
+    record_print_snapshot,
+    record_share_link_view,
+    reorder_portfolio,
+    reset_portfolio_link,
+    revoke_share_link,
+    set_portfolio_badges,
+    share_urls,
+    status_now,
+)
+
+# Columns a list page never needs: the verbatim document can be large.
+LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence")
+
+
+# ---------------------------------------------------------------------------------------------
+# Wallet home
+# ---------------------------------------------------------------------------------------------
+
+
+def _year(badge: Badge) -> int | None:
+    return timezone.localtime(badge.issued_on).year if badge.issued_on else None
+
+
+def _skills(badge: Badge) -> list[str]:
+    names = [str(tag) for tag in badge.tags or [] if tag]
+    names += [a.get("name", "") for a in badge.alignments or [] if isinstance(a, dict) and a.get("name")]
+    return list(dict.fromkeys(names))
+
+
+def _matches(badge: Badge, *, issuer: str, tag: str, status: str, year: str, query: str) -> bool:
+    if issuer and badge.issuer_name != issuer:
+        return False
+    if tag and tag not in _skills(badge):
+        return False
+    if status and status_now(badge) != status:
+        return False
+    if year and str(_year(badge)) != year:
+        return False
+    if query:
+        text = " ".join([badge.name, badge.issuer_name, badge.description, *_skills(badge)]).casefold()
+        return all(word in text for word in query.casefold().split())
+    return True
 
 
 @login_required
 def wallet_home(request):
-    return render(request, "wallet/home.html")
+    # One query for the whole collection: counts and filters are worked out from it in Python, so
+    # the page costs the same number of queries for 1 badge or 500.
+    badges = list(Badge.objects.owned_by(request.user).defer(*LIST_DEFER))
+    filters = {
+        "issuer": request.GET.get("issuer", ""),
+        "tag": request.GET.get("tag", ""),
+        "status": request.GET.get("status", ""),
+        "year": request.GET.get("year", ""),
+        "query": request.GET.get("q", "").strip(),
+    }
+    shown = [badge for badge in badges if _matches(badge, **filters)]
+    timeline: dict[int | None, list[Badge]] = {}
+    for badge in sorted(shown, key=lambda b: b.issued_on or b.created_at, reverse=True):
+        timeline.setdefault(_year(badge), []).append(badge)
+    ctx = {
+        "badges": badges,
+        "shown": shown,
+        "filters": filters,
+        "filtering": any(filters.values()),
+        "view": "timeline" if request.GET.get("view") == "timeline" else "grid",
+        "timeline": timeline,
+        "by_year": sorted(Counter(_year(b) for b in badges if b.issued_on).items(), reverse=True),
+        "by_issuer": Counter(b.issuer_name for b in badges if b.issuer_name).most_common(),
+        "by_skill": Counter(skill for b in badges for skill in _skills(b)).most_common(20),
+        "by_status": [(s, Status(s).label, n) for s, n in Counter(status_now(b) for b in badges).most_common()],
+    }
+    return render(request, "wallet/home.html", ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------------------------
+
+
+def _import_one(request, *, label: str, **source) -> dict:
+    try:
+        badge = import_badge(owner=request.user, **source)
+    except ImportRefused as refused:
+        existing = refused.badge
+        return {
+            "label": label,
+            "ok": False,
+            "code": refused.code,
+            "message": refused.message,
+            "url": reverse("badge_detail", args=[existing.public_id]) if existing else "",
+        }
+    return {
+        "label": label,
+        "ok": True,
+        "code": "imported",
+        "message": _("Imported: “%(name)s” from %(issuer)s.") % {"name": badge.name, "issuer": badge.issuer_name},
+        "status": Status(badge.status).label,
+        "url": reverse("badge_detail", args=[badge.public_id]),
+    }
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+def import_badges(request):
+    results: list[dict] = []
+    # Not `request.POST or None`: a files-only submission has an empty POST and must still count.
+    form = ImportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        # Each item on its own: one refused file never stops the others.
+        for upload in request.FILES.getlist("files"):
+            results.append(_import_one(request, label=upload.name, upload=upload))
+        if form.cleaned_data["url"]:
+            url = form.cleaned_data["url"]
+            results.append(_import_one(request, label=url, url=url))
+        if form.cleaned_data["payload"]:
+            results.append(_import_one(request, label=_("Pasted badge"), payload=form.cleaned_data["payload"]))
+        if not results:
+            results.append(
+                {
+                    "label": "",
+                    "ok": False,
+                    "code": "empty",
+                    "message": _("Choose a badge file, paste a link, or paste the badge's JSON or JWT."),
+                }
+            )
+        if _wants_json(request):
+            return JsonResponse({"results": results})
+        form = ImportForm()
+    ctx = {"form": form, "results": results, "max_mb": settings.BADGE_UPLOAD_MAX_BYTES // (1024 * 1024)}
+    return render(request, "wallet/import.html", ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Portfolios (owner)
+# ---------------------------------------------------------------------------------------------
+
+
+# Pages of one portfolio have no @login_required: the scoped queryset answers 404 to anonymous
+# visitors exactly as to other learners ("not yours" looks like "not there").
+def _owned_portfolio(request, pk: int) -> Portfolio:
+    return get_object_or_404(Portfolio.objects.owned_by(request.user), pk=pk)
+
+
+@login_required
+def portfolio_list(request):
+    form = PortfolioForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        portfolio = create_portfolio(owner=request.user, **form.cleaned_data)
+        messages.success(request, _("Portfolio created. Now choose its badges."))
+        return redirect("portfolio_detail", pk=portfolio.pk)
+    portfolios = Portfolio.objects.owned_by(request.user).prefetch_related("entries")
+    return render(request, "wallet/portfolio_list.html", {"form": form, "portfolios": portfolios})
+
+
+def portfolio_detail(request, pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    form = PortfolioForm(request.POST or None, instance=portfolio)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Portfolio saved."))
+        return redirect("portfolio_detail", pk=portfolio.pk)
+    entries = list(portfolio.entries.select_related("badge"))
+    chosen = {entry.badge_id for entry in entries}
+    links = list(portfolio.share_links.prefetch_related("views"))
+    for link in links:
+        link.view_days = list(link.views.all())
+        link.view_total = sum(view.count for view in link.view_days)
+        link.url = absolute_url(reverse("shared_portfolio", args=[link.token]))
+    public_url = absolute_url(reverse("public_portfolio", args=[portfolio.slug]))
+    ctx = {
+        "portfolio": portfolio,
+        "form": form,
+        "entries": entries,
+        "all_badges": [(b, b.pk in chosen) for b in Badge.objects.owned_by(request.user).defer(*LIST_DEFER)],
+        "links": links,
+        "link_form": ShareLinkForm(),
+        "public_url": public_url,
+        "share": share_urls(url=public_url, text=portfolio.title),
+    }
+    return render(request, "wallet/portfolio_detail.html", ctx)
+
+
+@require_POST
+def portfolio_badges(request, pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    ids = request.POST.getlist("badges")
+    badges = list(Badge.objects.owned_by(request.user).filter(public_id__in=[i for i in ids if _is_uuid(i)]))
+    badges.sort(key=lambda b: ids.index(str(b.public_id)))  # new ones join in the order they were ticked
+    set_portfolio_badges(portfolio=portfolio, badges=badges)
+    messages.success(request, _("Badges updated."))
+    return redirect(reverse("portfolio_detail", args=[portfolio.pk]) + "#order")
+
+
+@require_POST
+def portfolio_move(request, pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    badge = get_object_or_404(portfolio.badges.all(), public_id=_uuid_or_404(request.POST.get("badge", "")))
+    move_badge(portfolio=portfolio, badge=badge, offset=-1 if request.POST.get("direction") == "up" else 1)
+    # Back to the same row, so a keyboard user can keep pressing the same button.
+    return redirect(reverse("portfolio_detail", args=[portfolio.pk]) + f"#entry-{badge.public_id}")
+
+
+@require_POST
+def portfolio_order(request, pk: int):
+    """Drag and drop (wallet.js) posts the whole order at once."""
+    portfolio = _owned_portfolio(request, pk)
+    reorder_portfolio(portfolio=portfolio, badge_ids=request.POST.get("order", "").split(","))
+    if _wants_json(request):
+        return JsonResponse({"ok": True})
+    return redirect("portfolio_detail", pk=portfolio.pk)
+
+
+@require_POST
+def portfolio_reset_link(request, pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    reset_portfolio_link(portfolio=portfolio)
+    messages.success(request, _("The portfolio has a new link. The old link no longer works."))
+    return redirect("portfolio_detail", pk=portfolio.pk)
+
+
+def portfolio_delete(request, pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    if request.method == "POST":
+        portfolio.delete()
+        messages.success(request, _("Portfolio deleted. Your badges are still in your wallet."))
+        return redirect("portfolio_list")
+    return render(request, "wallet/portfolio_delete.html", {"portfolio": portfolio})
+
+
+@require_POST
+def share_link_create(request, pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    form = ShareLinkForm(request.POST)
+    if form.is_valid():
+        create_share_link(portfolio=portfolio, **form.cleaned_data)
+        messages.success(request, _("Share link created."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(reverse("portfolio_detail", args=[portfolio.pk]) + "#links")
+
+
+@require_POST
+def share_link_revoke(request, pk: int, link_pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    link = get_object_or_404(portfolio.share_links.all(), pk=link_pk)
+    revoke_share_link(link=link)
+    messages.success(request, _("The link “%(name)s” no longer works.") % {"name": link.name})
+    return redirect(reverse("portfolio_detail", args=[portfolio.pk]) + "#links")
+
+
+# ---------------------------------------------------------------------------------------------
+# Print
+# ---------------------------------------------------------------------------------------------
+
+
+def _public_entries(portfolio: Portfolio) -> list[Badge]:
+    """The badges a viewer sees, in order: one query whatever their number."""
+    return list(
+        Badge.objects.filter(portfolio_entries__portfolio=portfolio, hidden_from_public=False)
+        .defer(*LIST_DEFER)
+        .order_by("portfolio_entries__position", "portfolio_entries__id")
+    )
+
+
+@require_POST
+def portfolio_print(request, pk: int):
+    portfolio = _owned_portfolio(request, pk)
+    snapshot = record_print_snapshot(portfolio=portfolio, badges=_public_entries(portfolio))
+    return redirect("portfolio_printout", pk=portfolio.pk, snapshot_id=snapshot.public_id)
+
+
+def _qr_data_uri(url: str) -> str:
+    import base64
+
+    # A fixed pixel size: small on paper, sharp when printed, and easy to count in a PDF.
+    return "data:image/png;base64," + base64.b64encode(make_qr(url, kind="png", border=2, size=292)).decode()
+
+
+def portfolio_printout(request, pk: int, snapshot_id):
+    portfolio = _owned_portfolio(request, pk)
+    snapshot = get_object_or_404(portfolio.print_snapshots.all(), public_id=snapshot_id)
+    badges = [b for b in _public_entries(portfolio) if snapshot.status_of(b)]
+    rows = []
+    for badge in badges:
+        url = (
+            absolute_url(reverse("public_badge", args=[portfolio.slug, badge.public_id]))
+            + f"?printed={snapshot.public_id}"
+        )
+        # Under the QR, a link short enough to type: without the scheme and the snapshot id.
+        short = url.split("://", 1)[-1].split("?", 1)[0]
+        rows.append(
+            {"badge": badge, "status": snapshot.status_of(badge), "url": url, "short": short, "qr": _qr_data_uri(url)}
+        )
+    portfolio_url = absolute_url(reverse("public_portfolio", args=[portfolio.slug]))
+    ctx = {
+        "portfolio": portfolio,
+        "snapshot": snapshot,
+        "rows": rows,
+        "portfolio_url": portfolio_url,
+        "portfolio_short": portfolio_url.split("://", 1)[-1],
+        "portfolio_qr": _qr_data_uri(portfolio_url),
+        "learner": portfolio.owner.public_name,
+    }
+    return render(request, "wallet/print.html", ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public pages: /p/<slug>/… (the main link) and /s/<token>/… (a named share link)
+# ---------------------------------------------------------------------------------------------
+
+
+class LinkGone(Exception):
+    def __init__(self, link: ShareLink) -> None:
+        self.link = link
+
+
+def public_page(view):
+    """Reach a portfolio by its main link or a share link (``via``); an expired or revoked share
+    link answers 410 with a page saying so, not a bare 404."""
+
+    @functools.wraps(view)
+    def wrapper(request, via: str, key: str, **kwargs):
+        try:
+            return view(request, _reach(via, key), **kwargs)
+        except LinkGone as gone:
+            ctx = {"link": gone.link, "expired": gone.link.revoked_at is None}
+            return render(request, "wallet/link_gone.html", ctx, status=HTTPStatus.GONE)
+
+    return wrapper
+
+
+class Reach:
+    """How the viewer got here: the portfolio, the share link if any, and URL names to link with."""
+
+    def __init__(self, via: str, key: str, portfolio: Portfolio, link: ShareLink | None) -> None:
+        self.via, self.key, self.portfolio, self.link = via, key, portfolio, link
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"{self.via}_{name}", args=[self.key, *args])
+
+    @property
+    def noindex(self) -> bool:
+        return self.link is not None or self.portfolio.visibility != Portfolio.Visibility.PUBLIC
+
+
+def _reach(via: str, key: str) -> Reach:
+    if via == "shared":
+        link = get_object_or_404(ShareLink.objects.select_related("portfolio__owner"), token=key)
+        if not link.is_active:
+            raise LinkGone(link)
+        return Reach(via, key, link.portfolio, link)
+    portfolio = get_object_or_404(Portfolio.objects.shared().select_related("owner"), slug=key)
+    return Reach(via, key, portfolio, None)
+
+
+def _public_badge(reach: Reach, public_id) -> Badge:
+    badges = Badge.objects.filter(portfolio_entries__portfolio=reach.portfolio, hidden_from_public=False)
+    return get_object_or_404(badges.select_related("owner"), public_id=public_id)
+
+
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@public_page
+def public_portfolio(request, reach: Reach):
+    portfolio = reach.portfolio
+    if reach.link is not None:
+        record_share_link_view(link=reach.link)
+    page_url = absolute_url(reach.url("portfolio"))
+    ctx = {
+        "reach": reach,
+        "portfolio": portfolio,
+        "learner": portfolio.owner.public_name,
+        "badges": _public_entries(portfolio),
+        "page_url": page_url,
+        "preview_url": absolute_url(reach.url("portfolio_preview")),
+        "share": share_urls(url=page_url, text=portfolio.title),
+    }
+    return render(request, "wallet/public_portfolio.html", ctx)
+
+
+@public_page
+def public_badge(request, reach: Reach, public_id):
+    badge = _public_badge(reach, public_id)
+    snapshot = None
+    if _is_uuid(request.GET.get("printed", "")):
+        snapshot = PrintSnapshot.objects.filter(portfolio=reach.portfolio, public_id=request.GET["printed"]).first()
+    page_url = absolute_url(reach.url("badge", badge.public_id))
+    ctx = {
+        "reach": reach,
+        "portfolio": reach.portfolio,
+        "learner": reach.portfolio.owner.public_name,
+        "badge": badge,
+        "snapshot": snapshot,
+        "printed_status": snapshot.status_of(badge) if snapshot else None,
+        "page_url": page_url,
+        "preview_url": absolute_url(reach.url("badge_preview", badge.public_id)),
+        "share": share_urls(url=page_url, text=badge.name),
+    }
+    return render(request, "wallet/public_badge.html", ctx)
+
+
+def _qr_target(reach: Reach, public_id) -> str:
+    if public_id is None:
+        return absolute_url(reach.url("portfolio"))
+    return absolute_url(reach.url("badge", _public_badge(reach, public_id).public_id))
+
+
+@public_page
+def public_qr(request, reach: Reach, kind: str, public_id=None):
+    target = _qr_target(reach, public_id)
+    content_type = "image/svg+xml" if kind == "svg" else "image/png"
+    response = HttpResponse(make_qr(target, kind=kind), content_type=content_type)
+    name = "manabi-qr-badge" if public_id else "manabi-qr"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@public_page
+def public_qr_page(request, reach: Reach, public_id=None):
+    target = _qr_target(reach, public_id)
+    suffix = ("badge_qr", public_id) if public_id else ("portfolio_qr",)
+    ctx = {
+        "reach": reach,
+        "target": target,
+        "short": target.split("://", 1)[-1],
+        "svg_url": reach.url(suffix[0], *suffix[1:], "svg"),
+        "back_url": reach.url("badge", public_id) if public_id else reach.url("portfolio"),
+    }
+    return render(request, "wallet/qr_page.html", ctx)
+
+
+def _thumbnail_bytes(badge: Badge) -> bytes | None:
+    if not badge.thumbnail:
+        return None
+    try:
+        with badge.thumbnail.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+@public_page
+def public_preview(request, reach: Reach, public_id=None):
+    """The Open Graph / Twitter card picture for link previews."""
+    learner = reach.portfolio.owner.public_name
+    if public_id is None:
+        badges = _public_entries(reach.portfolio)
+        title, subtitle = (
+            reach.portfolio.title,
+            _("%(name)s · %(count)s badges") % {"name": learner, "count": len(badges)},
+        )
+    else:
+        badges = [_public_badge(reach, public_id)]
+        title, subtitle = badges[0].name, badges[0].issuer_name
+    png = previews.make_preview(title=title, subtitle=subtitle, images=[_thumbnail_bytes(b) for b in badges[:4]])
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=600"
+    return response
+
+
+@public_page
+def public_badge_image(request, reach: Reach, public_id):
+    return badge_image_response(_public_badge(reach, public_id))
+
+
+@public_page
+def public_badge_download(request, reach: Reach, public_id):
+    return badge_download_response(_public_badge(reach, public_id))

@@ -1,0 +1,92 @@
+"""Named share links: one per audience, expiring, revocable, with a date-and-count view log."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from wallet.models import ShareLink, ShareLinkView
+from wallet.services import create_share_link
+
+pytestmark = pytest.mark.django_db
+
+
+def test_learner_makes_a_link_for_one_audience(auth_client, portfolio):
+    auth_client.post(f"/wallet/portfolios/{portfolio.pk}/links/", {"name": "Example University admissions"})
+
+    link = ShareLink.objects.get(portfolio=portfolio)
+    assert link.name == "Example University admissions"
+    assert len(link.token) >= 20
+
+
+def test_share_link_opens_even_a_private_portfolio(client, portfolio, badge):
+    link = create_share_link(portfolio=portfolio, name="A company")
+
+    response = client.get(f"/s/{link.token}/")
+
+    assert response.status_code == 200
+    assert "Data science basics" in response.content.decode()
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+    assert client.get(f"/s/{link.token}/b/{badge.public_id}/").status_code == 200
+
+
+def test_view_log_keeps_only_a_date_and_a_count(auth_client, portfolio):
+    link = create_share_link(portfolio=portfolio, name="A company")
+    client = Client()  # a stranger, apart from Hana's session (which would expire in 2027)
+
+    with time_machine.travel("2027-01-11 10:00 +09:00"):
+        client.get(f"/s/{link.token}/")
+    with time_machine.travel("2027-01-12 10:00 +09:00"):
+        client.get(f"/s/{link.token}/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Secret browser")
+        client.get(f"/s/{link.token}/")
+
+    assert list(ShareLinkView.objects.values_list("day", "count")) == [(date(2027, 1, 12), 2), (date(2027, 1, 11), 1)]
+    assert {f.name for f in ShareLinkView._meta.get_fields()} == {"id", "link", "day", "count"}
+    html = auth_client.get(f"/wallet/portfolios/{portfolio.pk}/").content.decode()
+    assert "Opened 3 times, last on Jan. 12, 2027." in html
+
+
+def test_expired_link_says_so_with_410(client, portfolio):
+    link = create_share_link(portfolio=portfolio, name="Old", expires_on=timezone.localdate() - timedelta(days=1))
+
+    response = client.get(f"/s/{link.token}/")
+
+    assert response.status_code == 410
+    assert "It has expired." in response.content.decode()
+    assert not ShareLinkView.objects.exists()
+
+
+def test_revoked_link_says_so_with_410(auth_client, client, portfolio, badge):
+    link = create_share_link(portfolio=portfolio, name="A company")
+
+    auth_client.post(f"/wallet/portfolios/{portfolio.pk}/links/{link.pk}/revoke/")
+
+    for path in (f"/s/{link.token}/", f"/s/{link.token}/b/{badge.public_id}/", f"/s/{link.token}/qr.svg"):
+        response = client.get(path)
+        assert response.status_code == 410
+    assert "The learner has turned this link off." in response.content.decode()
+
+
+def test_link_valid_through_its_last_day(client, portfolio):
+    link = create_share_link(portfolio=portfolio, name="Today", expires_on=timezone.localdate())
+
+    assert client.get(f"/s/{link.token}/").status_code == 200
+
+
+def test_unknown_link_is_a_plain_404(client):
+    assert client.get("/s/no-such-token/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["other_user", "anonymous"])
+def test_others_cannot_make_or_revoke_links(client, other_user, portfolio, who):
+    if who == "other_user":
+        client.force_login(other_user)
+    link = create_share_link(portfolio=portfolio, name="Mine")
+
+    assert client.post(f"/wallet/portfolios/{portfolio.pk}/links/", {"name": "Theirs"}).status_code == 404
+    assert client.post(f"/wallet/portfolios/{portfolio.pk}/links/{link.pk}/revoke/").status_code == 404
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    assert ShareLink.objects.count() == 1

@@ -1,0 +1,245 @@
+"""Wallet workflows: portfolios, their order and links, print snapshots, removal, export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from badges.models import Badge, Status
+
+from .models import Portfolio, PortfolioEntry, PrintSnapshot, ShareLink, ShareLinkView, new_slug
+
+
+def absolute_url(path: str) -> str:
+    """The permanent address of a page, as printed in QR codes and share links (MANABI_SITE_URL)."""
+    return settings.SITE_URL + path
+
+
+def status_now(badge: Badge) -> str:
+    """The status a viewer must see: a badge past its expiry date is expired even before the next
+    scheduled check says so (never shown as valid)."""
+    status = badge.display_status
+    if status == Status.VALID and badge.is_expired:
+        return Status.EXPIRED
+    return status
+
+
+# ---------------------------------------------------------------------------------------------
+# Badges
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def remove_badge(*, badge: Badge) -> None:
+    """Delete a badge, its files and its place in every portfolio."""
+    Portfolio.objects.filter(entries__badge=badge).update(updated_at=timezone.now())
+    for field in (badge.original_file, badge.thumbnail):
+        if field:
+            field.delete(save=False)
+    badge.delete()
+
+
+def set_badge_hidden(*, badge: Badge, hidden: bool) -> None:
+    badge.hidden_from_public = hidden
+    badge.save(update_fields=["hidden_from_public", "updated_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Portfolios
+# ---------------------------------------------------------------------------------------------
+
+
+def create_portfolio(
+    *, owner, title: str, description: str = "", visibility: str = Portfolio.Visibility.PRIVATE
+) -> Portfolio:
+    return Portfolio.objects.create(owner=owner, title=title, description=description, visibility=visibility)
+
+
+def _touch(portfolio: Portfolio) -> None:
+    # updated_at is part of what "changed since" means for viewers and caches.
+    Portfolio.objects.filter(pk=portfolio.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def add_badge_to_portfolio(*, portfolio: Portfolio, badge: Badge) -> bool:
+    """Append ``badge`` at the end; False if it was already there."""
+    if portfolio.entries.filter(badge=badge).exists():
+        return False
+    last = portfolio.entries.aggregate(last=Max("position"))["last"]
+    PortfolioEntry.objects.create(portfolio=portfolio, badge=badge, position=0 if last is None else last + 1)
+    _touch(portfolio)
+    return True
+
+
+@transaction.atomic
+def set_portfolio_badges(*, portfolio: Portfolio, badges: list[Badge]) -> None:
+    """Make ``badges`` the portfolio's badges: kept ones keep their order, new ones go last."""
+    wanted = {badge.pk for badge in badges}
+    portfolio.entries.exclude(badge_id__in=wanted).delete()
+    present = set(portfolio.entries.values_list("badge_id", flat=True))
+    last = portfolio.entries.aggregate(last=Max("position"))["last"]
+    position = -1 if last is None else last
+    for badge in badges:
+        if badge.pk not in present:
+            position += 1
+            PortfolioEntry.objects.create(portfolio=portfolio, badge=badge, position=position)
+    _touch(portfolio)
+
+
+@transaction.atomic
+def reorder_portfolio(*, portfolio: Portfolio, badge_ids: list[str]) -> None:
+    """Put the badges with these public ids first, in this order; unknown ids are ignored."""
+    entries = list(portfolio.entries.select_related("badge").select_for_update())
+    rank = {public_id: index for index, public_id in enumerate(badge_ids)}
+    entries.sort(key=lambda e: (rank.get(str(e.badge.public_id), len(rank)), e.position, e.pk))
+    for position, entry in enumerate(entries):
+        entry.position = position
+    PortfolioEntry.objects.bulk_update(entries, ["position"])
+    _touch(portfolio)
+
+
+@transaction.atomic
+def move_badge(*, portfolio: Portfolio, badge: Badge, offset: int) -> None:
+    """Move one badge up (offset -1) or down (+1): the keyboard and no-JS way to order."""
+    order = [str(e.badge.public_id) for e in portfolio.entries.select_related("badge")]
+    index = order.index(str(badge.public_id))
+    target = max(0, min(len(order) - 1, index + offset))
+    order.insert(target, order.pop(index))
+    reorder_portfolio(portfolio=portfolio, badge_ids=order)
+
+
+def reset_portfolio_link(*, portfolio: Portfolio) -> None:
+    """A new main link: the old one stops working at once (404)."""
+    portfolio.slug = new_slug()
+    portfolio.save(update_fields=["slug", "updated_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Share links
+# ---------------------------------------------------------------------------------------------
+
+
+def create_share_link(*, portfolio: Portfolio, name: str, expires_on: date | None = None) -> ShareLink:
+    return ShareLink.objects.create(portfolio=portfolio, name=name, expires_on=expires_on)
+
+
+def revoke_share_link(*, link: ShareLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def record_share_link_view(*, link: ShareLink, day: date | None = None) -> None:
+    """Count one opening on ``day``. Only the date and a count are stored: no IP, no identity."""
+    day = day or timezone.localdate()
+    if ShareLinkView.objects.filter(link=link, day=day).update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ShareLinkView.objects.create(link=link, day=day, count=1)
+    except IntegrityError:
+        # Another request created today's row first.
+        ShareLinkView.objects.filter(link=link, day=day).update(count=F("count") + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing and sharing
+# ---------------------------------------------------------------------------------------------
+
+
+def record_print_snapshot(*, portfolio: Portfolio, badges: list[Badge]) -> PrintSnapshot:
+    return PrintSnapshot.objects.create(
+        portfolio=portfolio, statuses={str(badge.public_id): status_now(badge) for badge in badges}
+    )
+
+
+def linkedin_add_url(*, badge: Badge, cert_url: str) -> str:
+    """LinkedIn's "Add licence or certification" form, pre-filled."""
+    params: dict[str, Any] = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": badge.name,
+        "organizationName": badge.issuer_name,
+        "certUrl": cert_url,
+        "certId": str(badge.public_id),
+    }
+    if badge.issued_on:
+        issued = timezone.localtime(badge.issued_on)
+        params.update(issueYear=issued.year, issueMonth=issued.month)
+    if badge.expires_on:
+        expires = timezone.localtime(badge.expires_on)
+        params.update(expirationYear=expires.year, expirationMonth=expires.month)
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+def share_urls(*, url: str, text: str) -> dict[str, str]:
+    """Plain links to each network's share form (no scripts from them on our pages)."""
+    return {
+        "linkedin": "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
+        "x": "https://twitter.com/intent/tweet?" + urlencode({"url": url, "text": text}),
+        "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        "line": "https://social-plugins.line.me/lineit/share?" + urlencode({"url": url}),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Account export and deletion hooks (registered in apps.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_wallet(*, user) -> dict[str, Any]:
+    """The wallet's part of the account export: every badge and portfolio."""
+    badges = Badge.objects.owned_by(user).order_by("created_at")
+    portfolios = user.portfolios.prefetch_related("entries__badge", "share_links").order_by("created_at")
+    return {
+        "badges": [
+            {
+                "public_id": str(badge.public_id),
+                "name": badge.name,
+                "issuer": badge.issuer_name,
+                "issued_on": _iso(badge.issued_on),
+                "expires_on": _iso(badge.expires_on),
+                "status": badge.status,
+                "last_checked_at": _iso(badge.last_checked_at),
+                "source_kind": badge.source_kind,
+                "source_url": badge.source_url,
+                "original_filename": badge.original_filename,
+                "original_sha256": badge.original_sha256,
+                "hidden_from_public": badge.hidden_from_public,
+                "payload": badge.raw_payload,
+                "imported_at": _iso(badge.created_at),
+            }
+            for badge in badges
+        ],
+        "portfolios": [
+            {
+                "title": portfolio.title,
+                "description": portfolio.description,
+                "visibility": portfolio.visibility,
+                "created_at": _iso(portfolio.created_at),
+                "badges": [str(entry.badge.public_id) for entry in portfolio.entries.all()],
+                "share_links": [
+                    {"name": link.name, "expires_on": _iso(link.expires_on), "revoked_at": _iso(link.revoked_at)}
+                    for link in portfolio.share_links.all()
+                ],
+            }
+            for portfolio in portfolios
+        ],
+    }
+
+
+def delete_wallet_files(*, user) -> None:
+    """Badge files are not removed by the database cascade: delete them first."""
+    for badge in Badge.objects.owned_by(user).only("original_file", "thumbnail"):
+        for field in (badge.original_file, badge.thumbnail):
+            if field:
+                field.delete(save=False)
