@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +43,10 @@ DEFINITIVE_STATUSES = frozenset(
 )
 
 
+# Statuses that a passed expiry date turns into EXPIRED without asking the issuer.
+EXPIRABLE_STATUSES = (Status.VALID, Status.NOT_YET_VALID, Status.PENDING)
+
+
 class SourceKind(models.TextChoices):
     PNG = "png", _("Baked PNG image")
     SVG = "svg", _("Baked SVG image")
@@ -58,6 +63,16 @@ class BadgeQuerySet(models.QuerySet):
 
     def due_for_verification(self, now: datetime) -> BadgeQuerySet:
         return self.filter(next_check_at__lte=now).order_by("next_check_at")
+
+    def expired_but_not_marked(self, now: datetime) -> BadgeQuerySet:
+        """Past their expiry date and still shown as good (or as "could not re-check" a good one).
+
+        Revoked, suspended and invalid verdicts win over expiry, so those are left alone.
+        """
+        showing_good = models.Q(status__in=EXPIRABLE_STATUSES) | models.Q(
+            status=Status.UNREACHABLE, last_definitive_status__in=["", *EXPIRABLE_STATUSES]
+        )
+        return self.filter(showing_good, expires_on__lte=now).order_by("expires_on")
 
 
 def original_path(instance: Badge, filename: str) -> str:
@@ -144,10 +159,28 @@ class Badge(models.Model):
 
     @property
     def display_status(self) -> str:
-        """What to show: while unreachable, the last definitive verdict (with dates alongside)."""
-        if self.status == Status.UNREACHABLE and self.last_definitive_status:
+        """What to show: while unreachable, the last definitive verdict (with dates alongside),
+        until the outage passes BADGE_UNVERIFIABLE_AFTER_DAYS; then "could not re-check" itself."""
+        if self.status == Status.UNREACHABLE and self.last_definitive_status and not self.is_unverifiable():
             return self.last_definitive_status
         return self.status
+
+    @property
+    def status_note(self) -> str:
+        """The dates behind an unreachable verdict, e.g. "Verified as of 2 Feb 2026; could not
+        re-check since 3 Feb 2026". Empty when the status needs no explanation."""
+        if self.status != Status.UNREACHABLE or self.unreachable_since is None:
+            return ""
+        since = date_format(timezone.localtime(self.unreachable_since), "DATE_FORMAT")
+        if self.is_unverifiable():
+            return _("Could not be verified since %(since)s.") % {"since": since}
+        if not self.last_definitive_status or self.last_definitive_at is None:
+            return _("Could not be checked yet; trying since %(since)s.") % {"since": since}
+        return _("%(verdict)s as of %(date)s; could not re-check since %(since)s.") % {
+            "verdict": Status(self.last_definitive_status).label,
+            "date": date_format(timezone.localtime(self.last_definitive_at), "DATE_FORMAT"),
+            "since": since,
+        }
 
     def is_unverifiable(self, *, now: datetime | None = None) -> bool:
         """Unreachable for longer than BADGE_UNVERIFIABLE_AFTER_DAYS: no longer shown as verified."""
@@ -174,6 +207,8 @@ class Verification(models.Model):
     checks = models.JSONField(default=list)
     errors = models.JSONField(default=list, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
+    # Why the verdict is what it is, in one line (the first failing check; English, for support staff).
+    reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-ran_at", "-id"]
@@ -199,3 +234,40 @@ class CachedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def not_emailed(self) -> NotificationQuerySet:
+        return self.filter(emailed_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notice that one of a learner's badges changed; e-mailed in the daily digest."""
+
+    class Kind(models.TextChoices):
+        REVOKED = "revoked", _("Revoked by the issuer")
+        SUSPENDED = "suspended", _("Suspended by the issuer")
+        EXPIRED = "expired", _("Expired")
+        INVALID = "invalid", _("Failed verification")
+        UNVERIFIABLE = "unverifiable", _("Could not be verified for a long time")
+        RECOVERED = "recovered", _("Verified again")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_notifications")
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the digest that mentions it was sent (or skipped: no address). Null = still to send.
+    emailed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.badge}"

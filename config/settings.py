@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "badges",
     "wallet",
@@ -234,6 +236,30 @@ BADGE_FETCH_TIMEOUT = env_int("BADGE_FETCH_TIMEOUT", 15)
 BADGE_FETCH_USER_AGENT = env_str("BADGE_FETCH_USER_AGENT", "Manabi/1.0 (+Open Badges wallet)")
 
 # =============================================================================
+# BADGE RE-VERIFICATION — see badges/services.py (truth rules, due pass) and badges/hosts.py
+# =============================================================================
+# Healthy badges are re-checked about this often (±10% jitter so checks spread out).
+BADGE_RECHECK_HOURS = env_int("BADGE_RECHECK_HOURS", 24)
+# After a network failure: retry after 15 min, then 30, 60, … doubling up to the cap.
+BADGE_RETRY_BASE_MINUTES = env_int("BADGE_RETRY_BASE_MINUTES", 15)
+BADGE_RETRY_CAP_HOURS = env_int("BADGE_RETRY_CAP_HOURS", 24)
+# An issuer unreachable this long: the badge is shown as "could not be verified", not as its old verdict.
+BADGE_UNVERIFIABLE_AFTER_DAYS = env_int("BADGE_UNVERIFIABLE_AFTER_DAYS", 30)
+# Shared documents (badge classes, issuers, keys, status lists) are reused this long before an
+# ETag/Last-Modified revalidation; a badge's own hosted assertion is always revalidated.
+BADGE_DOCUMENT_FRESHNESS_MINUTES = env_int("BADGE_DOCUMENT_FRESHNESS_MINUTES", 60)
+# A claimed check must finish within this lease, or the badge becomes due again (crashed worker).
+BADGE_CHECK_LEASE_SECONDS = env_int("BADGE_CHECK_LEASE_SECONDS", 1800)
+# Each beat tick claims at most BATCH_SIZE x MAX_BATCHES due badges (bounded work per tick).
+BADGE_REVERIFY_BATCH_SIZE = env_int("BADGE_REVERIFY_BATCH_SIZE", 500)
+BADGE_REVERIFY_MAX_BATCHES = env_int("BADGE_REVERIFY_MAX_BATCHES", 10)
+# Queue for re-check tasks ("" = Celery's default queue); a separate queue keeps imports snappy.
+BADGE_REVERIFY_QUEUE = env_str("BADGE_REVERIFY_QUEUE")
+# Politeness per issuer host, shared by all workers through the cache (Redis when REDIS_URL is set).
+BADGE_HOST_MAX_CONCURRENT = env_int("BADGE_HOST_MAX_CONCURRENT", 4)
+BADGE_HOST_REQUESTS_PER_SECOND = env_int("BADGE_HOST_REQUESTS_PER_SECOND", 5)
+
+# =============================================================================
 # CELERY — https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # =============================================================================
 CELERY_DATA_DIR = Path(env_str("CELERY_DATA_DIR", str(VAR_DIR / "celery")))
@@ -277,14 +303,60 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Every 5 minutes: flip expired badges and queue the due re-checks (cron "*/5 * * * *").
+    "every-5-minutes-reverify-due-badges": {
+        "task": "badges.tasks.reverify_due_badges",
+        "schedule": crontab(minute="*/5"),
+    },
+    # 08:30 every day: one digest e-mail per learner whose badges changed (cron "30 8 * * *").
+    "every-day-send-badge-notification-digests": {
+        "task": "badges.tasks.send_notification_digests",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # =============================================================================
 # REST FRAMEWORK
 # =============================================================================
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Bearer first: anonymous requests then get 401 with a WWW-Authenticate header, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Signed-in learners are counted by user, everyone else by IP; views add a stricter scope
+    # ("import", "reverify", "public") on top. Counters live in the default cache (Redis in production).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api.UserRateThrottle",
+        "config.api.AnonRateThrottle",
+        "config.api.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_RATE_USER", "2000/hour"),
+        "anon": env_str("API_RATE_ANON", "300/hour"),
+        "import": env_str("API_RATE_IMPORT", "60/hour"),
+        "reverify": env_str("API_RATE_REVERIFY", "30/hour"),
+        "public": env_str("API_RATE_PUBLIC", "120/hour"),
+    },
+}
+# OpenAPI 3 at /api/v1/schema/; Swagger UI and Redoc from drf-spectacular-sidecar's bundled files (no CDN).
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Manabi API",
+    "DESCRIPTION": "Your Open Badges wallet: badges, portfolios, profile and notifications. "
+    "Authenticate with `Authorization: Bearer <token>` (create tokens under /accounts/tokens/).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # =============================================================================

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import uuid
 from collections import Counter
 from http import HTTPStatus
@@ -417,16 +418,27 @@ def public_portfolio(request, reach: Reach):
     if reach.link is not None:
         record_share_link_view(link=reach.link)
     page_url = absolute_url(reach.url("portfolio"))
+    badges = _public_entries(portfolio)
     ctx = {
         "reach": reach,
         "portfolio": portfolio,
         "learner": portfolio.owner.public_name,
-        "badges": _public_entries(portfolio),
+        "badges": badges,
+        "grid_key": _grid_cache_key(request, reach, badges),
         "page_url": page_url,
         "preview_url": absolute_url(reach.url("portfolio_preview")),
         "share": share_urls(url=page_url, text=portfolio.title),
     }
     return render(request, "wallet/public_portfolio.html", ctx)
+
+
+def _grid_cache_key(request, reach: Reach, badges: list[Badge]) -> str:
+    """Rendering the badge grid is most of the page's cost. Its cached copy is keyed by every
+    badge's last change (a re-check or an edit shows at once) and lives 60 s, so a badge whose
+    expiry date passes between checks is shown as expired within a minute."""
+    stamps = ",".join(f"{b.public_id}:{b.updated_at.timestamp()}" for b in badges)
+    raw = f"{request.LANGUAGE_CODE}|{reach.via}|{reach.key}|{stamps}"
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @public_page

@@ -1,0 +1,64 @@
+"""The daily digest: one e-mail per learner listing what changed about their badges.
+
+Notices are created by the services as verdicts change (badges.services._notify); this module only
+sends them, in the learner's language, and marks them sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """Send every learner with unsent notices one digest; returns the number of e-mails sent."""
+    now = now or timezone.now()
+    user_ids = Notification.objects.not_emailed().values_list("user_id", flat=True).distinct().order_by()
+    sent = 0
+    for user_id in list(user_ids):
+        sent += send_digest(user=get_user_model().objects.get(pk=user_id), now=now)
+    return sent
+
+
+def send_digest(*, user, now: datetime | None = None) -> bool:
+    """Claim this learner's unsent notices and mail them; a second run finds nothing to send."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        notices = list(Notification.objects.not_emailed().filter(user=user).select_for_update().select_related("badge"))
+        if not notices:
+            return False
+        Notification.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
+        if not user.email:
+            return False  # nowhere to send; the in-app notices remain
+        message = _digest_message(user, notices)
+        # Sent inside the transaction: if the mail server refuses, the notices stay unsent for tomorrow.
+        message.send()
+    return True
+
+
+def _digest_message(user, notices: list[Notification]) -> EmailMultiAlternatives:
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        ctx = {
+            "user": user,
+            "notices": notices,
+            "wallet_url": f"{settings.SITE_URL}/wallet/",
+            "LANGUAGE_CODE": language,
+        }
+        subject = render_to_string("badges/email/digest_subject.txt", ctx).strip()
+        text = render_to_string("badges/email/digest.txt", ctx)
+        html = render_to_string("badges/email/digest.html", ctx)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message

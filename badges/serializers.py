@@ -1,0 +1,253 @@
+"""The API's shapes of a badge, its checks and notifications. Validation and shaping only: the
+work (import, re-check, removal) happens in badges/services.py and wallet/services.py."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from wallet.services import absolute_url, status_now
+from wallet.templatetags.wallet_tags import check_message, public_check_message
+
+from .models import Badge, Notification, Status, Verification
+
+
+class IssuerSerializer(serializers.Serializer):
+    # No e-mail: the issuer's address is not needed to trust a badge, and public pages show none.
+    name = serializers.CharField(source="issuer_name")
+    url = serializers.CharField(source="issuer_url")
+
+
+class CheckSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Stable check name: hosted, signature, recipient, revocation, expiry…")
+    result = serializers.ChoiceField(choices=["pass", "fail", "error", "skipped"])
+    message = serializers.CharField(help_text="What was checked, in the request's language.")
+
+
+class LiveStatusMixin(serializers.Serializer):
+    """The status a viewer must see now (an expired badge is expired before the next check says so)."""
+
+    status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
+    status_note = serializers.CharField(read_only=True, help_text="Why the status is uncertain, if it is.")
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.values))
+    def get_status(self, badge: Badge) -> str:
+        return str(status_now(badge))
+
+    def get_status_label(self, badge: Badge) -> str:
+        return str(Status(status_now(badge)).label)
+
+
+class BadgeSerializer(LiveStatusMixin, serializers.ModelSerializer):
+    """A badge in the learner's own wallet, as listed."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    issuer = IssuerSerializer(source="*", read_only=True)
+    image_url = serializers.SerializerMethodField(help_text="Our PNG thumbnail (session or token required).")
+
+    class Meta:
+        model = Badge
+        fields = [
+            "id",
+            "name",
+            "issuer",
+            "issued_on",
+            "expires_on",
+            "status",
+            "status_label",
+            "status_note",
+            "last_checked_at",
+            "tags",
+            "spec_version",
+            "source_kind",
+            "hidden_from_public",
+            "image_url",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_image_url(self, badge: Badge) -> str:
+        return absolute_url(reverse("badge_image", args=[badge.public_id]))
+
+
+class VerificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Verification
+        fields = ["ran_at", "trigger", "status", "previous_status"]
+        read_only_fields = fields
+
+
+class BadgeDetailSerializer(BadgeSerializer):
+    """One badge with what the last verification checked (messages in the request's language)."""
+
+    checks = serializers.SerializerMethodField()
+    last_verification = serializers.SerializerMethodField()
+
+    class Meta(BadgeSerializer.Meta):
+        fields = [
+            *BadgeSerializer.Meta.fields,
+            "description",
+            "criteria_url",
+            "criteria_narrative",
+            "evidence",
+            "alignments",
+            "format",
+            "source_url",
+            "original_filename",
+            "checks",
+            "last_verification",
+        ]
+        read_only_fields = fields
+
+    def _last(self, badge: Badge) -> Verification | None:
+        if not hasattr(badge, "_last_verification"):
+            badge._last_verification = badge.verifications.first()
+        return badge._last_verification
+
+    @extend_schema_field(CheckSerializer(many=True))
+    def get_checks(self, badge: Badge) -> list[dict]:
+        last = self._last(badge)
+        # The badge's own list can be newer (an expiry flip adds its line without a network run).
+        checks = badge.checks if badge.checks or last is None else last.checks
+        return [{"name": c.get("name", ""), "result": c.get("result", ""), "message": check_message(c)} for c in checks]
+
+    @extend_schema_field(VerificationSerializer(allow_null=True))
+    def get_last_verification(self, badge: Badge) -> dict | None:
+        last = self._last(badge)
+        return VerificationSerializer(last).data if last is not None else None
+
+
+class BadgeUpdateSerializer(serializers.Serializer):
+    hidden_from_public = serializers.BooleanField(help_text="Hide this badge from every public portfolio page.")
+
+
+class BadgeImportSerializer(serializers.Serializer):
+    """Exactly one of: a file (multipart), a URL, or a pasted payload (JSON or JWT)."""
+
+    file = serializers.FileField(required=False, help_text="A baked PNG or SVG, or a .json/.jwt file.")
+    # Plain strings: badges/services.py gives the refusal (bad_url, too_large…) the web import gives.
+    url = serializers.CharField(required=False, max_length=2000, help_text="The assertion's URL (https://…).")
+    payload = serializers.CharField(required=False, help_text="The badge's JSON or compact JWT/JWS.")
+
+    def validate(self, attrs: dict) -> dict:
+        given = [key for key in ("file", "url", "payload") if attrs.get(key)]
+        if len(given) != 1:
+            raise serializers.ValidationError("Send exactly one of: file, url, payload.", code="one_source")
+        return attrs
+
+
+class BadgeImportJsonSerializer(serializers.Serializer):
+    """The JSON form of an import (documentation only: BadgeImportSerializer validates)."""
+
+    url = serializers.CharField(required=False, max_length=2000, help_text="The assertion's URL (https://…).")
+    payload = serializers.CharField(required=False, help_text="The badge's JSON or compact JWT/JWS.")
+
+
+class BadgeImportFileSerializer(serializers.Serializer):
+    """The multipart form of an import (documentation only)."""
+
+    file = serializers.FileField(help_text="A baked PNG or SVG, or a .json/.jwt file.")
+
+
+class BadgeListFilterSerializer(serializers.Serializer):
+    # Blank means "any", as on the wallet page (an empty form field is sent as ?issuer=).
+    status = serializers.ChoiceField(
+        choices=Status.values, required=False, allow_blank=True, help_text="The live status."
+    )
+    issuer = serializers.CharField(required=False, allow_blank=True, help_text="The issuer's exact name.")
+    tag = serializers.CharField(required=False, allow_blank=True, help_text="One of the badge's tags.")
+
+
+class NotificationBadgeSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Badge
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    badge = NotificationBadgeSerializer(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "kind_label", "badge", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only notifications not read yet.")
+
+
+class NotificationsReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked as read.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Public: what anyone with a portfolio's link may see (never an e-mail address)
+# ---------------------------------------------------------------------------------------------
+
+
+class PublicBadgeSummarySerializer(LiveStatusMixin, serializers.ModelSerializer):
+    """A badge as a portfolio lists it. Needs ``portfolio`` in the context (for its URLs)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    issuer = IssuerSerializer(source="*", read_only=True)
+    image_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(help_text="The badge's public web page (the one QR codes open).")
+
+    class Meta:
+        model = Badge
+        fields = [
+            "id",
+            "name",
+            "issuer",
+            "issued_on",
+            "expires_on",
+            "status",
+            "status_label",
+            "status_note",
+            "last_checked_at",
+            "image_url",
+            "page_url",
+        ]
+        read_only_fields = fields
+
+    def _slug(self) -> str:
+        return self.context["portfolio"].slug
+
+    def get_image_url(self, badge: Badge) -> str:
+        return absolute_url(reverse("public_badge_image", args=[self._slug(), badge.public_id]))
+
+    def get_page_url(self, badge: Badge) -> str:
+        return absolute_url(reverse("public_badge", args=[self._slug(), badge.public_id]))
+
+
+class PublicBadgeSerializer(PublicBadgeSummarySerializer):
+    """One public badge with its checks; the recipient's address is never included."""
+
+    checks = serializers.SerializerMethodField()
+
+    class Meta(PublicBadgeSummarySerializer.Meta):
+        fields = [
+            *PublicBadgeSummarySerializer.Meta.fields,
+            "description",
+            "criteria_url",
+            "criteria_narrative",
+            "tags",
+            "alignments",
+            "evidence",
+            "checks",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CheckSerializer(many=True))
+    def get_checks(self, badge: Badge) -> list[dict]:
+        return [
+            {"name": c.get("name", ""), "result": c.get("result", ""), "message": public_check_message(c, badge)}
+            for c in badge.checks or []
+        ]
