@@ -56,11 +56,10 @@ def seed(badge_count: int) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from accounts.models import User
     from tests.wallet.factories import make_badge
     from wallet.models import Portfolio
     from wallet.services import create_portfolio, set_portfolio_badges
-
-    from accounts.models import User
 
     user = User.objects.create_user(email="bench@example.org", password="x", display_name="Bench")
     badges = [make_badge(user, name=f"Badge {i}", tags=["python", "data"]) for i in range(badge_count)]
