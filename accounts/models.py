@@ -65,3 +65,31 @@ class User(AbstractUser):
 
     def verified_emails(self) -> list[str]:
         return list(self.emailaddress_set.filter(verified=True).values_list("email", flat=True))
+
+
+class PersonalAccessTokenQuerySet(models.QuerySet):
+    def owned_by(self, user) -> PersonalAccessTokenQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class PersonalAccessToken(models.Model):
+    """An API key a learner made for a script or an app. Only its SHA-256 is stored: the token
+    itself is shown once, when it is created (accounts/tokens.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters, so a learner can tell tokens apart ("mnb_AbC1…") without the secret.
+    prefix = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = PersonalAccessTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -5,10 +5,11 @@ Every lookup goes through ``owned_by(request.user)``, so another learner's badge
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,6 +75,24 @@ BADGE_DETAIL_EXAMPLE = {
 }
 
 
+# Paths take plain strings (config/api_urls.py); the schema still says what they are.
+BADGE_ID = OpenApiParameter(
+    "public_id",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="The badge's id.",
+    examples=[OpenApiExample("A badge", value=BADGE_EXAMPLE["id"])],
+)
+NOTIFICATION_ID = OpenApiParameter(
+    "id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The notification's id.",
+    examples=[OpenApiExample("A notification", value=42)],
+)
+
+
+# DRF's get_object_or_404: a malformed id (not a UUID, not a number) is a 404, not a 500.
 def owned_badge(request, public_id) -> Badge:
     return get_object_or_404(Badge.objects.owned_by(request.user), public_id=public_id)
 
@@ -111,7 +130,7 @@ class BadgeList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=["badges"])
+@extend_schema(tags=["badges"], parameters=[BADGE_ID])
 class BadgeDetail(APIView):
     @extend_schema(
         summary="One of my badges, with the last verification's checks",
@@ -174,7 +193,7 @@ class BadgeImport(APIView):
         return Response(BadgeDetailSerializer(badge).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["badges"])
+@extend_schema(tags=["badges"], parameters=[BADGE_ID])
 class BadgeReverify(APIView):
     # A re-check asks the issuer again; limited so the API cannot be used to hammer issuers.
     throttle_scope = "reverify"
@@ -225,7 +244,7 @@ class NotificationList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=["notifications"])
+@extend_schema(tags=["notifications"], parameters=[NOTIFICATION_ID])
 class NotificationRead(APIView):
     @extend_schema(
         summary="Mark one notification as read",
@@ -237,7 +256,7 @@ class NotificationRead(APIView):
             )
         ],
     )
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         notice = get_object_or_404(Notification.objects.filter(user=request.user).select_related("badge"), pk=pk)
         # Marking read is one field on one row; the first reading time is kept.
         if notice.read_at is None:

@@ -32,7 +32,7 @@ class LiveStatusMixin(serializers.Serializer):
     status_label = serializers.SerializerMethodField()
     status_note = serializers.CharField(read_only=True, help_text="Why the status is uncertain, if it is.")
 
-    @extend_schema_field(serializers.ChoiceField(choices=Status.values))
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
     def get_status(self, badge: Badge) -> str:
         return str(status_now(badge))
 
@@ -73,6 +73,10 @@ class BadgeSerializer(LiveStatusMixin, serializers.ModelSerializer):
 
 
 class VerificationSerializer(serializers.ModelSerializer):
+    previous_status = serializers.CharField(
+        read_only=True, help_text="The status before this run; empty for the first."
+    )
+
     class Meta:
         model = Verification
         fields = ["ran_at", "trigger", "status", "previous_status"]
@@ -84,6 +88,9 @@ class BadgeDetailSerializer(BadgeSerializer):
 
     checks = serializers.SerializerMethodField()
     last_verification = serializers.SerializerMethodField()
+    # Empty when the badge has none, so not format "uri" in the schema.
+    criteria_url = serializers.CharField(read_only=True)
+    source_url = serializers.CharField(read_only=True, help_text="The URL it was imported from, if any.")
 
     class Meta(BadgeSerializer.Meta):
         fields = [
@@ -154,7 +161,7 @@ class BadgeImportFileSerializer(serializers.Serializer):
 class BadgeListFilterSerializer(serializers.Serializer):
     # Blank means "any", as on the wallet page (an empty form field is sent as ?issuer=).
     status = serializers.ChoiceField(
-        choices=Status.values, required=False, allow_blank=True, help_text="The live status."
+        choices=Status.choices, required=False, allow_blank=True, help_text="The live status."
     )
     issuer = serializers.CharField(required=False, allow_blank=True, help_text="The issuer's exact name.")
     tag = serializers.CharField(required=False, allow_blank=True, help_text="One of the badge's tags.")
@@ -231,6 +238,7 @@ class PublicBadgeSerializer(PublicBadgeSummarySerializer):
     """One public badge with its checks; the recipient's address is never included."""
 
     checks = serializers.SerializerMethodField()
+    criteria_url = serializers.CharField(read_only=True, help_text="Empty when the issuer gives none.")
 
     class Meta(PublicBadgeSummarySerializer.Meta):
         fields = [

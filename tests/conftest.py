@@ -36,6 +36,15 @@ def _test_settings(request, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (Japanese), whatever ran before it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 def make_learner(email: str, *, display_name: str = "", password: str = DEMO_PASSWORD):
     from allauth.account.models import EmailAddress
 

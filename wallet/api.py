@@ -6,9 +6,10 @@ the public ones only through ``Portfolio.objects.shared()`` (a private portfolio
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -66,7 +67,32 @@ PUBLIC_BADGE_EXAMPLE = {
 }
 
 
-def owned_portfolio(request, pk: int) -> Portfolio:
+# Paths take plain strings (config/api_urls.py); the schema still says what they are.
+PORTFOLIO_ID = OpenApiParameter(
+    "id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The portfolio's id.",
+    examples=[OpenApiExample("A portfolio", value=PORTFOLIO_EXAMPLE["id"])],
+)
+SLUG = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The portfolio's link (the part after /p/ in its public address).",
+    examples=[OpenApiExample("A link", value="q3Zk8mV0b2xV1cW9yYbN1A")],
+)
+BADGE_ID = OpenApiParameter(
+    "public_id",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="The badge's id.",
+    examples=[OpenApiExample("A badge", value=PUBLIC_BADGE_EXAMPLE["id"])],
+)
+
+
+# DRF's get_object_or_404: a malformed id (not a UUID, not a number) is a 404, not a 500.
+def owned_portfolio(request, pk: str) -> Portfolio:
     return get_object_or_404(Portfolio.objects.owned_by(request.user), pk=pk)
 
 
@@ -110,14 +136,14 @@ class PortfolioList(generics.ListAPIView):
         return Response(PortfolioSerializer(_with_badges(portfolio)).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["portfolios"])
+@extend_schema(tags=["portfolios"], parameters=[PORTFOLIO_ID])
 class PortfolioDetail(APIView):
     @extend_schema(
         summary="One of my portfolios",
         responses={200: PortfolioSerializer, **error_responses(404)},
         examples=[OpenApiExample("A portfolio", value=PORTFOLIO_EXAMPLE, response_only=True)],
     )
-    def get(self, request, pk: int):
+    def get(self, request, pk: str):
         return Response(PortfolioSerializer(_with_badges(owned_portfolio(request, pk))).data)
 
     @extend_schema(
@@ -126,7 +152,7 @@ class PortfolioDetail(APIView):
         responses={200: PortfolioSerializer, **error_responses(400, 404)},
         examples=[OpenApiExample("Rename", value={"title": "University applications"}, request_only=True)],
     )
-    def patch(self, request, pk: int):
+    def patch(self, request, pk: str):
         # A plain update of two text fields, as the web form's ModelForm.save() does.
         data = PortfolioUpdateSerializer(owned_portfolio(request, pk), data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -137,12 +163,12 @@ class PortfolioDetail(APIView):
         summary="Delete a portfolio (its badges stay in the wallet)",
         responses={204: OpenApiResponse(description="Deleted."), **error_responses(404)},
     )
-    def delete(self, request, pk: int):
+    def delete(self, request, pk: str):
         owned_portfolio(request, pk).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(tags=["portfolios"])
+@extend_schema(tags=["portfolios"], parameters=[PORTFOLIO_ID])
 class PortfolioBadges(APIView):
     @extend_schema(
         summary="Choose a portfolio's badges",
@@ -154,7 +180,7 @@ class PortfolioBadges(APIView):
             OpenApiExample("Updated", value=PORTFOLIO_EXAMPLE, response_only=True),
         ],
     )
-    def put(self, request, pk: int):
+    def put(self, request, pk: str):
         portfolio = owned_portfolio(request, pk)
         data = PortfolioBadgeIdsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -162,7 +188,7 @@ class PortfolioBadges(APIView):
         return Response(PortfolioSerializer(_with_badges(portfolio)).data)
 
 
-@extend_schema(tags=["portfolios"])
+@extend_schema(tags=["portfolios"], parameters=[PORTFOLIO_ID])
 class PortfolioOrder(APIView):
     @extend_schema(
         summary="Set the order of a portfolio's badges",
@@ -174,7 +200,7 @@ class PortfolioOrder(APIView):
             OpenApiExample("Reordered", value=PORTFOLIO_EXAMPLE, response_only=True),
         ],
     )
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         portfolio = owned_portfolio(request, pk)
         data = PortfolioBadgeIdsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -182,7 +208,7 @@ class PortfolioOrder(APIView):
         return Response(PortfolioSerializer(_with_badges(portfolio)).data)
 
 
-@extend_schema(tags=["portfolios"])
+@extend_schema(tags=["portfolios"], parameters=[PORTFOLIO_ID])
 class PortfolioVisibility(APIView):
     @extend_schema(
         summary="Change who can see a portfolio",
@@ -194,7 +220,7 @@ class PortfolioVisibility(APIView):
             OpenApiExample("Shared", value=PORTFOLIO_EXAMPLE, response_only=True),
         ],
     )
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         portfolio = owned_portfolio(request, pk)
         data = PortfolioVisibilitySerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -203,7 +229,7 @@ class PortfolioVisibility(APIView):
         return Response(PortfolioSerializer(_with_badges(portfolio)).data)
 
 
-@extend_schema(tags=["portfolios"])
+@extend_schema(tags=["portfolios"], parameters=[PORTFOLIO_ID])
 class PortfolioResetLink(APIView):
     @extend_schema(
         summary="Give a portfolio a new link (the old one stops working at once)",
@@ -211,7 +237,7 @@ class PortfolioResetLink(APIView):
         responses={200: PortfolioSerializer, **error_responses(404)},
         examples=[OpenApiExample("New link", value=PORTFOLIO_EXAMPLE, response_only=True)],
     )
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         portfolio = owned_portfolio(request, pk)
         reset_portfolio_link(portfolio=portfolio)
         return Response(PortfolioSerializer(_with_badges(portfolio)).data)
@@ -243,7 +269,7 @@ class PublicEndpoint(APIView):
     throttle_scope = "public"
 
 
-@extend_schema(tags=["public"])
+@extend_schema(tags=["public"], parameters=[SLUG])
 class PublicPortfolio(PublicEndpoint):
     @extend_schema(
         summary="A shared portfolio by its link, with live statuses",
@@ -271,7 +297,7 @@ class PublicPortfolio(PublicEndpoint):
         return Response(PublicPortfolioSerializer(portfolio, context=context).data)
 
 
-@extend_schema(tags=["public"])
+@extend_schema(tags=["public"], parameters=[SLUG, BADGE_ID])
 class PublicBadge(PublicEndpoint):
     @extend_schema(
         summary="One badge of a shared portfolio, with its live status and checks",

@@ -1,0 +1,137 @@
+"""What every API endpoint shares: the one error shape, throttles, and the schema pieces for both.
+
+Every error is ``{"error": {"code": "...", "message": "...", "details": {...}}}``: ``code`` is
+stable for programs, ``message`` is in the request's language (Accept-Language), ``details`` is
+optional (field errors, the duplicate badge's id, seconds to wait).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import exceptions, serializers, status, throttling
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from badges.services import ImportRefused
+
+# Refusals that are not "your input is unusable" (422) get their own HTTP status.
+IMPORT_REFUSAL_STATUS = {"duplicate": status.HTTP_409_CONFLICT, "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE}
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": str(message), "details": details or {}}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, reshaped into the one error format; also turns ImportRefused into a response."""
+    if isinstance(exc, ImportRefused):
+        details = {"badge": str(exc.badge.public_id)} if exc.badge is not None else {}
+        return Response(
+            error_body(exc.code, exc.message, details),
+            status=IMPORT_REFUSAL_STATUS.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY),
+        )
+    # get_object_or_404 raises Django's Http404: same answer for "not yours" and "not there".
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: Django's 500 handling and logging take over
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+        response.data = error_body("invalid", _("Some of the data sent is not valid."), {"fields": detail})
+        return response
+    assert isinstance(exc, exceptions.APIException)
+    code = exc.get_codes()
+    details = {"retry_after": exc.wait} if isinstance(exc, exceptions.Throttled) and exc.wait else {}
+    response.data = error_body(code if isinstance(code, str) else exc.default_code, str(exc.detail), details)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Throttles. DRF binds DEFAULT_THROTTLE_RATES when its classes are imported; these read the
+# settings on every request, so a test (or a deploy) can change the rates with override_settings.
+# ---------------------------------------------------------------------------------------------
+
+
+class _RatesFromSettings:
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str]:  # upper case: the attribute DRF reads
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class UserRateThrottle(_RatesFromSettings, throttling.UserRateThrottle):
+    """Per learner (per IP for anonymous requests)."""
+
+
+class AnonRateThrottle(_RatesFromSettings, throttling.AnonRateThrottle):
+    """Per IP, for anonymous requests only."""
+
+
+class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
+    """The stricter limits of one kind of endpoint (a view's ``throttle_scope``: import, public…)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema: the error shape and the errors each endpoint documents
+# ---------------------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine code, e.g. not_found, invalid, duplicate, throttled.")
+    message = serializers.CharField(help_text="Human-readable, in the request's language.")
+    details = serializers.DictField(help_text="Extra data: field errors, a badge id, seconds to wait…")
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+_ERROR_EXAMPLES = {
+    400: ("invalid", "Some of the data sent is not valid.", {"fields": {"title": ["This field is required."]}}),
+    401: ("not_authenticated", "Authentication credentials were not provided.", {}),
+    403: ("permission_denied", "CSRF Failed: CSRF token missing.", {}),
+    404: ("not_found", "Not found.", {}),
+    409: ("duplicate", "You already have this badge in your wallet: “Data Science Basics”.", {"badge": "3f0c…"}),
+    413: ("too_large", "This file is larger than 5 MB, the most a badge may be.", {}),
+    422: ("not_yours", "This badge was issued to an e-mail address that is not verified on your account.", {}),
+    429: ("throttled", "Request was throttled. Expected available in 42 seconds.", {"retry_after": 42}),
+}
+_ERROR_DESCRIPTIONS = {
+    400: "The input is not valid (details.fields lists the problems).",
+    401: "No token or session, or a revoked/unknown token.",
+    403: "Signed in by session but the CSRF token is missing.",
+    404: "Not found (also for another learner's things).",
+    409: "A duplicate of a badge already in the wallet (details.badge is its id).",
+    413: "The badge file is too large.",
+    422: "The badge was refused: not_yours, invalid, bad_format, unsupported, unreachable, revoked, bad_url, empty.",
+    429: "Too many requests; details.retry_after says how many seconds to wait.",
+}
+
+
+def error_responses(*codes: int, public: bool = False) -> dict[int, OpenApiResponse]:
+    """Schema entries for the errors an endpoint can answer with. Authenticated endpoints always
+    add 401, 403 and 429; public ones (no authentication at all) only 429."""
+    wanted = set(codes) | ({429} if public else {401, 403, 429})
+    return {
+        code: OpenApiResponse(
+            ErrorSerializer,
+            description=_ERROR_DESCRIPTIONS[code],
+            examples=[
+                OpenApiExample(
+                    _ERROR_EXAMPLES[code][0],
+                    value=error_body(*_ERROR_EXAMPLES[code]),
+                    response_only=True,
+                    status_codes=[str(code)],
+                )
+            ],
+        )
+        for code in sorted(wanted)
+    }
