@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from badges.models import Notification, Verification
@@ -104,6 +106,18 @@ def generous_throttles(settings):
     }
 
 
+@pytest.fixture
+def keep_test_connection():
+    # schemathesis calls the WSGI app directly, so Django's request signals would close the
+    # database connection after each request, in the middle of the test's transaction (on
+    # PostgreSQL; SQLite in memory ignores it). Django's own test client disconnects the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Loaded at collection through WSGI (the schema view needs no database). Not through
 # schemathesis.pytest.from_fixture: schemathesis 4.32 reads a pytest-internal attribute that
 # pytest 9.2 no longer has.
@@ -112,7 +126,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-def test_the_api_conforms_to_its_schema(case, token, wallet_data, generous_throttles):
+def test_the_api_conforms_to_its_schema(case, token, wallet_data, generous_throttles, keep_test_connection):
     # No 5xx, documented status codes and content types, bodies matching the schema. Not
     # negative_data_rejection: DRF's paginator deliberately reads `?page=` leniently (the last of
     # repeated parameters; empty means page 1); our own filters' bad input is tested explicitly.
