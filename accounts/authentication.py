@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -26,11 +27,25 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         # Unknown, revoked and malformed tokens get the same answer.
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This token is not valid or was revoked."))
+        _use_preferred_language(request, token.user)
         return token.user, token
 
     def authenticate_header(self, request) -> str:
         # Makes DRF answer 401 (not 403) to anonymous requests.
         return f'{self.keyword} realm="api"'
+
+
+def _use_preferred_language(request, user) -> None:
+    """The learner's saved language wins over Accept-Language, as on the site.
+
+    accounts.middleware.PreferredLanguageMiddleware does this for sessions, but it runs before DRF
+    knows who sent a token, so token requests catch up here (before the view builds any message).
+    """
+    if not user.preferred_language:
+        return  # nothing saved: the browser's (or script's) Accept-Language stays
+    translation.activate(user.preferred_language)
+    # On the Django request: DRF's Request only proxies reads of the attributes it lacks.
+    getattr(request, "_request", request).LANGUAGE_CODE = user.preferred_language
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -1,9 +1,7 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .forms import DeleteAccountForm, ProfileForm
-from .services import delete_account, export_account
+from .services import delete_account, export_account_zip
 
 
 def home(request):
@@ -41,11 +39,13 @@ def switch_language(request):
 
 @login_required
 def export(request):
-    data = export_account(user=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="manabi-export-{stamp}.json"'
-    return response
+    archive = export_account_zip(user=request.user)
+    # The learner's own date (settings.TIME_ZONE), not UTC's.
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    # FileResponse streams the zip in blocks and closes (so deletes) the temporary file afterwards.
+    return FileResponse(
+        archive, as_attachment=True, filename=f"manabi-export-{stamp}.zip", content_type="application/zip"
+    )
 
 
 @login_required

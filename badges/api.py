@@ -5,7 +5,6 @@ Every lookup goes through ``owned_by(request.user)``, so another learner's badge
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -18,6 +17,7 @@ from config.api import error_responses
 from wallet.services import remove_badge, set_badge_hidden, status_now
 
 from .models import Badge, Notification, Verification
+from .notifications import mark_notifications_read
 from .serializers import (
     BadgeDetailSerializer,
     BadgeImportFileSerializer,
@@ -258,10 +258,7 @@ class NotificationRead(APIView):
     )
     def post(self, request, pk: str):
         notice = get_object_or_404(Notification.objects.filter(user=request.user).select_related("badge"), pk=pk)
-        # Marking read is one field on one row; the first reading time is kept.
-        if notice.read_at is None:
-            notice.read_at = timezone.now()
-            notice.save(update_fields=["read_at"])
+        notice.mark_read()
         return Response(NotificationSerializer(notice).data)
 
 
@@ -274,5 +271,5 @@ class NotificationsReadAll(APIView):
         examples=[OpenApiExample("Three marked", value={"marked": 3}, response_only=True)],
     )
     def post(self, request):
-        marked = Notification.objects.filter(user=request.user).unread().update(read_at=timezone.now())
+        marked = mark_notifications_read(user=request.user)
         return Response({"marked": marked})

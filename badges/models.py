@@ -74,6 +74,15 @@ class BadgeQuerySet(models.QuerySet):
         )
         return self.filter(showing_good, expires_on__lte=now).order_by("expires_on")
 
+    def public_in(self, portfolio) -> BadgeQuerySet:
+        """The badges a viewer of this portfolio sees, in the portfolio's order (hidden ones never).
+
+        The one definition for the public pages, the printout and the public API.
+        """
+        return self.filter(portfolio_entries__portfolio=portfolio, hidden_from_public=False).order_by(
+            "portfolio_entries__position", "portfolio_entries__id"
+        )
+
 
 def original_path(instance: Badge, filename: str) -> str:
     # Random names: a badge file's URL must not be guessable from its owner or title.
@@ -271,3 +280,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.badge}"
+
+    def mark_read(self, *, now: datetime | None = None) -> None:
+        """Marking read again keeps the first reading time."""
+        if self.read_at is None:
+            self.read_at = now or timezone.now()
+            self.save(update_fields=["read_at"])

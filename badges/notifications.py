@@ -1,12 +1,13 @@
-"""The daily digest: one e-mail per learner listing what changed about their badges.
+"""A learner's notices: marking them read, and the daily digest that lists what changed.
 
-Notices are created by the services as verdicts change (badges.services._notify); this module only
-sends them, in the learner's language, and marks them sent.
+Notices are created by the services as verdicts change (badges.services._notify); this module
+sends them, in the learner's language, marks them sent, and marks them read.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -19,6 +20,17 @@ from django.utils import timezone, translation
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+
+def mark_notifications_read(*, user, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Mark this learner's unread notices read (all of them, or those ``ids``); returns how many.
+
+    Notices already read keep their first reading time; other learners' ids are ignored.
+    """
+    notices = Notification.objects.filter(user=user).unread()
+    if ids is not None:
+        notices = notices.filter(pk__in=list(ids))
+    return notices.update(read_at=now or timezone.now())
 
 
 def send_digests(*, now: datetime | None = None) -> int:

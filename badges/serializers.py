@@ -8,9 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from wallet.services import absolute_url, status_now
-from wallet.templatetags.wallet_tags import check_message, public_check_message
 
 from .models import Badge, Notification, Status, Verification
+from .presentation import check_message, public_check_message
 
 
 class IssuerSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from badges.hosts import HostLimiter, PoliteFetcher
 from badges.openbadges import images
 from badges.openbadges.errors import OpenBadgesError
 from badges.openbadges.fetching import Fetch, Fetched
+from badges.openbadges.i18n import Message, format_message
 from badges.openbadges.model import Identity, ParsedBadge
 from badges.openbadges.result import Status as CoreStatus
 from badges.openbadges.result import VerificationResult
@@ -45,15 +46,24 @@ class ImportRefused(Exception):
 
 
 def translate(template: str, params: dict[str, Any] | None = None) -> str:
-    """A core message (English template marked with gettext_noop) in the active language."""
-    text = _(template)
-    # Parameters may themselves be marked phrases ("key document", "embedded proof"): translate
-    # them too; anything else (URLs, names) is not in the catalogue and comes back unchanged.
-    params = {key: _(value) if isinstance(value, str) and value else value for key, value in (params or {}).items()}
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return text
+    """A core message (English template marked with gettext_noop) in the active language.
+
+    Parameters may be nested messages (a check's "reason": a ``Message`` or its stored form
+    ``{"template", "params"}``), translated the same way, or marked phrases ("key document");
+    anything else (URLs, names) is not in the catalogue and comes back unchanged.
+    """
+    translated = {key: _translate_param(value) for key, value in (params or {}).items()}
+    return format_message(_(template), translated)
+
+
+def _translate_param(value: Any) -> Any:
+    if isinstance(value, Message):
+        return translate(value.template, dict(value.params))
+    if isinstance(value, dict) and "template" in value:
+        return translate(value["template"], value.get("params") or {})
+    if isinstance(value, str) and value:
+        return _(value)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------

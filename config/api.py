@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions, serializers, status, throttling
 from rest_framework.response import Response
@@ -53,6 +54,37 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     details = {"retry_after": exc.wait} if isinstance(exc, exceptions.Throttled) and exc.wait else {}
     response.data = error_body(code if isinstance(code, str) else exc.default_code, str(exc.detail), details)
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Django's handler404/handler500 (config/urls.py): the errors that never reach a DRF view (an
+# unknown /api/ path, a bug) still answer in the one JSON shape; every other page keeps its HTML.
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _json_error(code: str, message: str, status_code: int) -> JsonResponse:
+    # ensure_ascii off, as DRF's own JSON renderer does: Japanese stays readable.
+    return JsonResponse(error_body(code, message), status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        # DRF's own wording, translated by DRF's catalogue: the same message as a view's 404.
+        return _json_error("not_found", exceptions.NotFound.default_detail, status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return _json_error(
+            "server_error", exceptions.APIException.default_detail, status.HTTP_500_INTERNAL_SERVER_ERROR
+        )
+    # templates/500.html is plain HTML: no context processors, no database (which may be the bug).
+    return defaults.server_error(request)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,6 +19,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+# JSON errors under /api/, the site's HTML pages everywhere else (config/api.py).
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -253,12 +253,8 @@ def shared_portfolio(slug: str) -> Portfolio:
 
 
 def public_badges(portfolio: Portfolio):
-    """The badges a viewer sees, in the portfolio's order (hidden ones never)."""
-    return (
-        Badge.objects.filter(portfolio_entries__portfolio=portfolio, hidden_from_public=False)
-        .select_related("owner")
-        .order_by("portfolio_entries__position", "portfolio_entries__id")
-    )
+    """The badges a viewer sees, as on the public pages (the same queryset method)."""
+    return Badge.objects.public_in(portfolio).select_related("owner")
 
 
 class PublicEndpoint(APIView):

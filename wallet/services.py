@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import slugify
 
-from badges.models import Badge, Status
+from accounts.services import ExportFile
+from badges.models import Badge, SourceKind, Status
 
 from .models import Portfolio, PortfolioEntry, PrintSnapshot, ShareLink, ShareLinkView, new_slug
 
@@ -235,6 +238,29 @@ def export_wallet(*, user) -> dict[str, Any]:
             for portfolio in portfolios
         ],
     }
+
+
+_EXPORT_SUFFIXES = {SourceKind.PNG: "png", SourceKind.SVG: "svg", SourceKind.JSON: "json"}
+
+
+def _open_original(badge: Badge) -> IO[bytes]:
+    if not badge.original_file:
+        raise FileNotFoundError(f"badge {badge.public_id} has no original file")
+    return badge.original_file.open("rb")
+
+
+def export_wallet_files(*, user) -> Iterator[ExportFile]:
+    """The wallet's files for the export zip: each badge's original, byte for byte, as
+    ``badges/<n>-<name>.<png|svg|json|txt>`` (a pasted JWT or a badge's web address is text)."""
+    badges = Badge.objects.owned_by(user).only("public_id", "name", "source_kind", "original_file")
+    for number, badge in enumerate(badges.order_by("created_at", "pk"), start=1):
+        # Letters and digits of any script, and hyphens: a name every file system accepts.
+        name = slugify(badge.name, allow_unicode=True)[:60].strip("-_") or "badge"
+        yield ExportFile(
+            path=f"badges/{number}-{name}.{_EXPORT_SUFFIXES.get(badge.source_kind, 'txt')}",
+            open=lambda badge=badge: _open_original(badge),
+            about={"badge": str(badge.public_id)},
+        )
 
 
 def delete_wallet_files(*, user) -> None:

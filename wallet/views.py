@@ -294,11 +294,7 @@ def share_link_revoke(request, pk: int, link_pk: int):
 
 def _public_entries(portfolio: Portfolio) -> list[Badge]:
     """The badges a viewer sees, in order: one query whatever their number."""
-    return list(
-        Badge.objects.filter(portfolio_entries__portfolio=portfolio, hidden_from_public=False)
-        .defer(*LIST_DEFER)
-        .order_by("portfolio_entries__position", "portfolio_entries__id")
-    )
+    return list(Badge.objects.public_in(portfolio).defer(*LIST_DEFER))
 
 
 @require_POST
@@ -393,8 +389,7 @@ def _reach(via: str, key: str) -> Reach:
 
 
 def _public_badge(reach: Reach, public_id) -> Badge:
-    badges = Badge.objects.filter(portfolio_entries__portfolio=reach.portfolio, hidden_from_public=False)
-    return get_object_or_404(badges.select_related("owner"), public_id=public_id)
+    return get_object_or_404(Badge.objects.public_in(reach.portfolio).select_related("owner"), public_id=public_id)
 
 
 def _uuid_or_404(value: str) -> uuid.UUID:

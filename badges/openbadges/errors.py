@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import Message, format_message
+
 
 class OpenBadgesError(Exception):
     """Base class. ``code`` is stable (API clients match on it); ``template`` is translatable."""
@@ -23,10 +25,11 @@ class OpenBadgesError(Exception):
     @property
     def message(self) -> str:
         """The English message, parameters filled in."""
-        try:
-            return self.template.format(**self.params)
-        except (KeyError, IndexError, ValueError):
-            return self.template
+        return format_message(self.template, self.params)
+
+    def as_message(self) -> Message:
+        """This error as a translatable parameter of another message (e.g. a check's reason)."""
+        return Message(self.template, dict(self.params))
 
 
 class BadgeFormatError(OpenBadgesError):

@@ -249,7 +249,7 @@ class _Run:
                 Status.UNREACHABLE,
                 _("Could not fetch {url} to check the badge's details: {reason}"),
                 url=error.url,
-                reason=error.message,
+                reason=error.as_message(),
             )
             return badge_class, None, Status.UNREACHABLE
         except BadgeFormatError as error:
@@ -259,7 +259,7 @@ class _Run:
                 Status.INVALID,
                 _("The document at {url} is not valid: {reason}"),
                 url=url,
-                reason=error.message,
+                reason=error.as_message(),
             )
             return badge_class, None, Status.INVALID
         if issuer is None:
@@ -407,7 +407,7 @@ class _Run:
                 key = parse_key(doc, source_url=url)
                 verified = _rs256_verifies(key.public_key_pem, signing_input, signature)
             except FetchError as error:
-                unreachable = unreachable or (url, error.message)
+                unreachable = unreachable or (url, error.as_message())
                 continue
             except BadgeFormatError as error:
                 broken = broken or (url, error)
@@ -448,7 +448,7 @@ class _Run:
                 Status.INVALID,
                 _("The signing key {key} is not usable: {reason}"),
                 key=url,
-                reason=error.message,
+                reason=error.as_message(),
             )
             self.add("key", CheckResult.FAIL, Status.INVALID, _("The signing key {key} is not usable."), key=url)
         else:
@@ -542,7 +542,7 @@ class _Run:
                 Status.UNREACHABLE,
                 _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
                 key=url,
-                reason=error.message,
+                reason=error.as_message(),
             )
             self.add("key", CheckResult.ERROR, Status.UNREACHABLE, _("Could not fetch the signing key {key}."), key=url)
             return
@@ -553,7 +553,7 @@ class _Run:
                 Status.INVALID,
                 _("The signing key {key} is not usable: {reason}"),
                 key=url,
-                reason=error.message,
+                reason=error.as_message(),
             )
             self.add("key", CheckResult.FAIL, Status.INVALID, _("The signing key {key} is not usable."), key=url)
             return
@@ -644,7 +644,7 @@ class _Run:
                 Status.UNREACHABLE,
                 _("Could not fetch the issuer's revocation list {url}: {reason}"),
                 url=url,
-                reason=error.message,
+                reason=error.as_message(),
             )
             return
         except BadgeFormatError as error:
@@ -655,7 +655,7 @@ class _Run:
                 Status.UNREACHABLE,
                 _("The issuer's revocation list {url} could not be read: {reason}"),
                 url=url,
-                reason=error.message,
+                reason=error.as_message(),
             )
             return
         entry = revocations.find(assertion_id=assertion.id, uid=assertion.uid)
@@ -779,7 +779,7 @@ class _Run:
                 Status.UNREACHABLE,
                 _("Could not fetch the issuer's copy of this badge from {url}: {reason}"),
                 url=url,
-                reason=error.message,
+                reason=error.as_message(),
             )
         return self.finish(badge=badge, payload=payload)
 

@@ -330,7 +330,7 @@ def _resolve(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> Resolve
     try:
         return resolve_key(key_id, fetch=fetch, documents=documents)
     except FetchError as error:
-        return _failed(_Rank.UNREACHABLE, _("Could not fetch the key {key}: {reason}"), {**params, "reason": error.message})
+        return _failed(_Rank.UNREACHABLE, _("Could not fetch the key {key}: {reason}"), {**params, "reason": error.as_message()})
     except UnsupportedError as error:
         return _failed(_Rank.UNSUPPORTED, error.template, {**params, **error.params})
     except BadgeFormatError as error:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .i18n import format_message, serialise_params
 from .model import ParsedBadge, SourceKind
 
 
@@ -61,10 +62,7 @@ class Check:
 
     @property
     def text(self) -> str:
-        try:
-            return self.message.format(**self.params)
-        except (KeyError, IndexError, ValueError):
-            return self.message
+        return format_message(self.message, self.params)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,7 +70,7 @@ class Check:
             "result": str(self.result),
             "message": self.text,
             "template": self.message,
-            "params": {k: str(v) for k, v in self.params.items()},
+            "params": serialise_params(self.params),
             "status": str(self.status) if self.status else None,
         }
 

@@ -144,7 +144,7 @@ def _check_entry(
                                 read_date=read_date)
     except FetchError as error:
         return Check(_NAME, CheckResult.ERROR, _("Status unknown: could not fetch {url} ({reason})."),
-                     {"url": error.url, "reason": error.message}, status=Status.UNREACHABLE)
+                     {"url": error.url, "reason": error.as_message()}, status=Status.UNREACHABLE)
     except _Unusable as problem:
         return Check(_NAME, CheckResult.ERROR, problem.template,
                      dict(problem.params), status=Status.UNREACHABLE)

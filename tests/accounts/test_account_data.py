@@ -1,6 +1,9 @@
+import io
 import json
+import zipfile
 from http import HTTPStatus
 
+import time_machine
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
@@ -23,10 +26,16 @@ def test_deleting_needs_the_password(auth_client, user):
     assert User.objects.filter(pk=user.pk).exists()
 
 
-def test_export_is_a_json_file_of_the_account(auth_client, user):
-    response = auth_client.get(reverse("account_export"))
-    assert response["Content-Disposition"].startswith("attachment;")
-    data = json.loads(response.content)
+def test_export_is_a_dated_zip_with_the_account_as_json(client, user):
+    # 8:00 in Japan is still the day before in UTC: the file is named after the learner's day.
+    with time_machine.travel("2027-04-01 08:00 +09:00"):
+        client.force_login(user)  # a session from today would have expired by then
+        response = client.get(reverse("account_export"))
+
+    assert response["Content-Disposition"] == 'attachment; filename="manabi-export-20270401.zip"'
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("account.json"))
     assert data["profile"]["email"] == user.email
     assert data["email_addresses"] == [{"email": user.email, "verified": True, "primary": True}]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from badges.models import Notification
+from badges.notifications import mark_notifications_read
 
 from .support import assert_error
 
@@ -72,3 +73,21 @@ def test_notifications_need_authentication(api_client, notice):
     assert_error(api_client.get("/api/v1/notifications/"), 401, "not_authenticated")
     assert_error(api_client.post(f"/api/v1/notifications/{notice.pk}/read/"), 401, "not_authenticated")
     assert_error(api_client.post("/api/v1/notifications/read-all/"), 401, "not_authenticated")
+
+
+def test_mark_all_keeps_the_first_reading_time_of_notices_already_read(hana, user, badge, notice):
+    hana.post(f"/api/v1/notifications/{notice.pk}/read/")
+    notice.refresh_from_db()
+    first = notice.read_at
+
+    assert hana.post("/api/v1/notifications/read-all/").json() == {"marked": 0}
+    notice.refresh_from_db()
+    assert notice.read_at == first
+
+
+def test_the_service_marks_only_the_learners_own_notices_it_is_given(user, other_user, badge, notice):
+    second = Notification.objects.create(user=user, badge=badge, kind="expired")
+    kenjis = Notification.objects.create(user=other_user, badge=badge, kind="expired")
+
+    assert mark_notifications_read(user=user, ids=[notice.pk, kenjis.pk]) == 1
+    assert set(Notification.objects.unread()) == {second, kenjis}

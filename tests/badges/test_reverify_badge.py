@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from badges.models import Badge, Notification, Status, Verification
 from badges.services import import_badge, next_check_time, reverify_badge
@@ -61,7 +62,10 @@ def test_an_issuer_that_is_down_keeps_the_last_verdict_visible_and_sends_no_revo
         assert badge.display_status == Status.VALID
         assert badge.last_definitive_status == Status.VALID and badge.last_definitive_at == IMPORTED_AT
         assert badge.unreachable_since == failed_at
-        assert "as of" in badge.status_note and "could not re-check since" in badge.status_note
+        # Japanese first: "valid as of <date>; could not re-check since <date>".
+        assert "時点" in badge.status_note and "以降、再検証できていません" in badge.status_note
+        with translation.override("en"):
+            assert "as of" in badge.status_note and "could not re-check since" in badge.status_note
     assert (verification.previous_status, verification.status) == (Status.VALID, Status.UNREACHABLE)
     assert Notification.objects.count() == 0
 
@@ -96,7 +100,9 @@ def test_after_a_month_unreachable_the_badge_is_shown_unverifiable_and_the_learn
         reverify_badge(badge=badge, trigger=Verification.Trigger.SCHEDULE)
         assert badge.is_unverifiable()
         assert badge.display_status == Status.UNREACHABLE
-        assert "Could not be verified since" in badge.status_note
+        assert "以降、検証できていません" in badge.status_note
+        with translation.override("en"):
+            assert "Could not be verified since" in badge.status_note
     with time_machine.travel(IMPORTED_AT + timedelta(days=33), tick=False):
         reverify_badge(badge=badge, trigger=Verification.Trigger.SCHEDULE)
     assert list(Notification.objects.values_list("kind", flat=True)) == ["unverifiable"]

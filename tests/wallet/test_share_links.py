@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from wallet.models import ShareLink, ShareLinkView
-from wallet.services import create_share_link
+from wallet.qr import make_qr
+from wallet.services import create_share_link, revoke_share_link
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,42 @@ def test_view_log_keeps_only_a_date_and_a_count(auth_client, portfolio):
     assert "Opened 3 times, last on Jan. 12, 2027." in html
 
 
+def test_share_link_has_its_own_qr_code_as_svg_png_and_full_screen(client, portfolio):
+    link = create_share_link(portfolio=portfolio, name="A company")
+
+    svg = client.get(f"/s/{link.token}/qr.svg?download=1")
+    png = client.get(f"/s/{link.token}/qr.png?download=1")
+    page = client.get(f"/s/{link.token}/qr/")
+
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    assert svg["Content-Disposition"] == 'attachment; filename="manabi-qr.svg"'
+    assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    # The code holds the share link itself, not the portfolio's main link (which is private here).
+    assert svg.content == make_qr(f"http://127.0.0.1:8000/s/{link.token}/")
+    html = page.content.decode()
+    assert f'src="/s/{link.token}/qr.svg"' in html
+    assert f"127.0.0.1:8000/s/{link.token}/" in html
+    assert '<meta name="robots" content="noindex">' in html
+    # Looking at or printing the code is not an opening of the link.
+    assert not ShareLinkView.objects.exists()
+
+
+def test_owner_sees_qr_buttons_for_each_working_link_only(auth_client, portfolio):
+    working = create_share_link(portfolio=portfolio, name="A company")
+    revoked = create_share_link(portfolio=portfolio, name="Old school")
+    revoke_share_link(link=revoked)
+    expired = create_share_link(portfolio=portfolio, name="Last year", expires_on=timezone.localdate() - timedelta(1))
+
+    html = auth_client.get(f"/wallet/portfolios/{portfolio.pk}/").content.decode()
+
+    assert f'href="/s/{working.token}/qr/"' in html
+    assert f'href="/s/{working.token}/qr.svg?download=1" download' in html
+    assert f'href="/s/{working.token}/qr.png?download=1" download' in html
+    assert 'Show QR code<span class="visually-hidden">: A company</span>' in html
+    for gone in (revoked, expired):
+        assert f"/s/{gone.token}/qr" not in html
+
+
 def test_expired_link_says_so_with_410(client, portfolio):
     link = create_share_link(portfolio=portfolio, name="Old", expires_on=timezone.localdate() - timedelta(days=1))
 
@@ -58,13 +95,23 @@ def test_expired_link_says_so_with_410(client, portfolio):
     assert not ShareLinkView.objects.exists()
 
 
+@pytest.mark.parametrize("path", ["qr.svg", "qr.png", "qr/"])
+def test_qr_code_of_an_expired_link_is_410_too(client, portfolio, path):
+    link = create_share_link(portfolio=portfolio, name="Old", expires_on=timezone.localdate() - timedelta(days=1))
+
+    response = client.get(f"/s/{link.token}/{path}")
+
+    assert response.status_code == 410
+    assert "It has expired." in response.content.decode()
+
+
 def test_revoked_link_says_so_with_410(auth_client, client, portfolio, badge):
     link = create_share_link(portfolio=portfolio, name="A company")
 
     auth_client.post(f"/wallet/portfolios/{portfolio.pk}/links/{link.pk}/revoke/")
 
-    for path in (f"/s/{link.token}/", f"/s/{link.token}/b/{badge.public_id}/", f"/s/{link.token}/qr.svg"):
-        response = client.get(path)
+    for path in ("", f"b/{badge.public_id}/", "qr.svg", "qr.png", "qr/", f"b/{badge.public_id}/qr.png"):
+        response = client.get(f"/s/{link.token}/{path}")
         assert response.status_code == 410
     assert "The learner has turned this link off." in response.content.decode()
 

@@ -1,14 +1,23 @@
-"""LinkedIn and social sharing links, and the wallet's part of the account export."""
+"""LinkedIn and social sharing links, and the wallet's part of the account export (a zip)."""
 
+import hashlib
+import io
 import json
+import zipfile
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.services import delete_account
+from badges.models import Badge
+from badges.openbadges.baking import bake_svg
 from wallet.services import create_share_link, linkedin_add_url
+
+from .factories import make_badge, serve_hosted_badge
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +71,85 @@ def test_public_page_has_share_links_for_each_network_and_copy(client, unlisted_
     assert "data-copy=" in html and "data-native-share" in html
 
 
+def download_export(client) -> tuple[zipfile.ZipFile, dict]:
+    response = client.get("/accounts/export/")
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return archive, json.loads(archive.read("account.json"))
+
+
 def test_account_export_includes_badges_and_portfolios(auth_client, portfolio, badge):
     create_share_link(portfolio=portfolio, name="A company")
 
-    response = auth_client.get("/accounts/export/")
+    _, data = download_export(auth_client)
 
-    data = json.loads(b"".join(response.streaming_content) if response.streaming else response.content)
     assert [b["name"] for b in data["badges"]] == ["Data science basics"]
     assert data["portfolios"][0]["title"] == "Admissions"
     assert data["portfolios"][0]["badges"] == [str(badge.public_id)]
     assert data["portfolios"][0]["share_links"][0]["name"] == "A company"
+
+
+def test_export_zip_holds_every_original_file_byte_for_byte(auth_client, user, issuer_server):
+    png = serve_hosted_badge(issuer_server, 1, name="Translation volunteer")
+    serve_hosted_badge(issuer_server, 2, name="データ分析 入門")
+    svg = bake_svg(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>', issuer_server.routes["/a/2"].body.decode()
+    )
+    serve_hosted_badge(issuer_server, 3, name="Pasted")
+    pasted = issuer_server.routes["/a/3"].body.decode()
+    auth_client.post("/wallet/import/", {"files": [SimpleUploadedFile("one.png", png)]})
+    auth_client.post("/wallet/import/", {"files": [SimpleUploadedFile("two.svg", svg)]})
+    auth_client.post("/wallet/import/", {"payload": pasted})
+    badges = list(Badge.objects.owned_by(user).order_by("created_at"))
+
+    archive, data = download_export(auth_client)
+
+    assert sorted(archive.namelist()) == [
+        "account.json",
+        "badges/1-translation-volunteer.png",
+        "badges/2-データ分析-入門.svg",
+        "badges/3-pasted.json",
+    ]
+    assert archive.read("badges/1-translation-volunteer.png") == png
+    assert archive.read("badges/2-データ分析-入門.svg") == svg
+    assert archive.read("badges/3-pasted.json") == pasted.encode()
+    assert [f["badge"] for f in data["files"]] == [str(b.public_id) for b in badges]
+    assert data["missing_files"] == []
+    assert {b["original_sha256"] for b in data["badges"]} == {
+        hashlib.sha256(archive.read(f["path"])).hexdigest() for f in data["files"]
+    }
+
+
+def test_export_zip_skips_a_missing_file_and_says_so(auth_client, user):
+    make_badge(user, name="Kept", original_file=ContentFile(b'{"kept": true}', name="kept.json"))
+    # A badge whose stored file was lost (a failed restore, say) must not stop the export.
+    lost = make_badge(user, name="Lost", original_file=ContentFile(b"{}", name="lost.json"))
+    lost.original_file.storage.delete(lost.original_file.name)
+
+    archive, data = download_export(auth_client)
+
+    assert archive.namelist() == ["badges/1-kept.json", "account.json"]
+    assert archive.read("badges/1-kept.json") == b'{"kept": true}'
+    assert data["missing_files"] == [{"path": "badges/2-lost.json", "badge": str(lost.public_id)}]
+    assert [b["name"] for b in data["badges"]] == ["Kept", "Lost"]
+
+
+def test_export_never_holds_another_learners_badges(auth_client, user, other_user):
+    make_badge(user, name="Mine", original_file=ContentFile(b"mine", name="mine.json"))
+    make_badge(other_user, name="Kenji's badge", original_file=ContentFile(b"kenji's", name="kenji.json"))
+
+    archive, data = download_export(auth_client)
+
+    assert [b["name"] for b in data["badges"]] == ["Mine"]
+    assert archive.namelist() == ["badges/1-mine.json", "account.json"]
+    assert all(b"kenji" not in archive.read(name).lower() for name in archive.namelist())
+
+
+def test_export_needs_sign_in(client, user, badge):
+    response = client.get("/accounts/export/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
 
 
 def test_deleting_the_account_removes_badge_files(user, badge):

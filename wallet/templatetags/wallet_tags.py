@@ -6,13 +6,16 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
+from badges import presentation
 from badges.models import Badge, Status
-from badges.services import translate
 from wallet.services import status_now
 
 register = template.Library()
+
+# Check messages are worded in badges/presentation.py, which the API uses too.
+register.filter("check_message", presentation.check_message)
+register.simple_tag(presentation.public_check_message, name="public_check_message")
 
 GOOD = {Status.VALID}
 BAD = {Status.EXPIRED, Status.REVOKED, Status.SUSPENDED, Status.INVALID, Status.RECIPIENT_MISMATCH}
@@ -58,14 +61,6 @@ def tone(status: str) -> str:
 
 
 @register.filter
-def check_message(check: dict) -> str:
-    """A stored check's message in the viewer's language."""
-    if check.get("template"):
-        return translate(check["template"], check.get("params") or {})
-    return check.get("message", "")
-
-
-@register.filter
 def markdown(text: str) -> str:
     """Markdown from an issuer, rendered then sanitised: only harmless tags survive."""
     if not text:
@@ -80,16 +75,3 @@ def http_url(value: str | None) -> str:
     if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
         return value
     return ""
-
-
-@register.simple_tag
-def public_check_message(check: dict, badge: Badge) -> str:
-    """A check's message for strangers: the recipient's address is private, so never shown."""
-    if check.get("name") == "recipient":
-        if check.get("result") == "pass":
-            return _("The badge was issued to this learner (their address is kept private).")
-        return _("The badge's recipient could not be confirmed.")
-    message = check_message(check)
-    for private in {badge.recipient_identity, badge.owner.email} - {""}:
-        message = message.replace(private, "…")
-    return message
