@@ -40,6 +40,7 @@ from .documents import (
 )
 from .errors import BadgeFormatError, FetchError, OpenBadgesError
 from .fetching import Fetch, Fetched
+from .i18n import Message
 from .i18n import gettext_noop as _
 from .model import BadgeFormat, Identity, ParsedBadge, SourceKind, SpecVersion
 from .recipient import find_match
@@ -666,8 +667,12 @@ class _Run:
 
     def _revoked(self, message: str, reason: str, **params: Any) -> None:
         if reason:
-            message = message + " " + _("Reason: {reason}")
-        self.add("revocation", CheckResult.FAIL, Status.REVOKED, message, reason=reason, **params)
+            # Two translatable sentences, joined by a template of their own (never by "+").
+            verdict = Message(message, params)
+            self.add("revocation", CheckResult.FAIL, Status.REVOKED, _("{verdict} Reason: {reason}"),
+                     verdict=verdict, reason=reason)
+            return
+        self.add("revocation", CheckResult.FAIL, Status.REVOKED, message, **params)
 
     def _dates(self, assertion: AssertionDocument) -> None:
         issued, expires = assertion.issued_on, assertion.expires_on
