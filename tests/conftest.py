@@ -7,6 +7,7 @@ fixture (tests/support/issuer_server.py) turns it on, so the SSRF tests mean som
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
@@ -30,6 +31,11 @@ def _test_settings(request, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BADGE_FETCH_ALLOW_HOSTS = []
+    # A fresh cache namespace per test: throttle counters, host slots and cached pages never leak
+    # from one test (or from anything else using the same Redis) into another.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, config in settings.CACHES.items()
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
