@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from badges.api import BADGE_ID
 from badges.models import Badge
 from badges.serializers import PublicBadgeSerializer
 from config.api import error_responses
@@ -81,13 +82,6 @@ SLUG = OpenApiParameter(
     OpenApiParameter.PATH,
     description="The portfolio's link (the part after /p/ in its public address).",
     examples=[OpenApiExample("A link", value="q3Zk8mV0b2xV1cW9yYbN1A")],
-)
-BADGE_ID = OpenApiParameter(
-    "public_id",
-    OpenApiTypes.UUID,
-    OpenApiParameter.PATH,
-    description="The badge's id.",
-    examples=[OpenApiExample("A badge", value=PUBLIC_BADGE_EXAMPLE["id"])],
 )
 
 
