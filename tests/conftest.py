@@ -43,6 +43,14 @@ def _test_settings(request, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_status_list_memo():
+    """Each test verifies status lists from scratch (the memo is a per-process speed-up)."""
+    from badges.openbadges.ob3 import VERIFIED_LISTS
+
+    VERIFIED_LISTS.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the site's default language (Japanese), whatever ran before it."""
     yield

@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -606,12 +608,53 @@ def _date_checks(starts: datetime | None, ends: datetime | None, now: datetime) 
     return [expiry, validity]
 
 
+class VerifiedListMemo:
+    """Status lists whose proof already verified, by the hash of their exact content.
+
+    Thousands of badges share one status list, and canonicalising its proof costs tens of
+    milliseconds each time. A list body that verified within ``ttl`` seconds is taken as verified
+    again; any change to the list gives another hash. The TTL bounds how long a rotated did:web
+    key could go unnoticed (documents themselves are cached for longer by the fetcher).
+    """
+
+    def __init__(self, *, ttl: float = 600.0, size: int = 256) -> None:
+        self.ttl, self.size = ttl, size
+        self._verified: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(listed: dict[str, Any]) -> str:
+        return hashlib.sha256(json.dumps(listed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def seen(self, key: str) -> bool:
+        with self._lock:
+            verified_at = self._verified.get(key)
+            return verified_at is not None and time.monotonic() - verified_at < self.ttl
+
+    def remember(self, key: str) -> None:
+        with self._lock:
+            if len(self._verified) >= self.size:
+                self._verified.pop(next(iter(self._verified)))
+            self._verified[key] = time.monotonic()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._verified.clear()
+
+
+VERIFIED_LISTS = VerifiedListMemo()
+
+
 def _list_verifier(*, fetch: Fetch, now: datetime, documents: dict[str, str]) -> status.ListVerifier:
     def verify_list(listed: dict[str, Any]) -> str | None:
-        signature, key = verify_embedded_proofs(listed, fetch=fetch, now=now, documents=documents)
-        for check in (signature, key):
+        key = VERIFIED_LISTS.key(listed)
+        if VERIFIED_LISTS.seen(key):
+            return None
+        signature, proof_key = verify_embedded_proofs(listed, fetch=fetch, now=now, documents=documents)
+        for check in (signature, proof_key):
             if check.result is not CheckResult.PASS:
                 return check.text
+        VERIFIED_LISTS.remember(key)
         return None
 
     return verify_list

@@ -308,3 +308,31 @@ def test_rs256_vc_jwt_with_https_jwks_on_issuer_origin() -> None:
     token = f"{signing_input}.{b64(signature)}"
     assert verify(token, {"https://issuer.example/jwks.json": jwks}).status is Status.VALID
     assert verify(token, {}).status is Status.UNREACHABLE
+
+
+def test_a_shared_status_list_is_verified_once_not_for_every_badge(
+    issuer: tuple[ed25519.Ed25519PrivateKey, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from badges.openbadges import ob3
+
+    key, did = issuer
+    status_list = signed_list(key, did, [5])
+    calls: list[str] = []
+    real = ob3.verify_embedded_proofs
+
+    def counting(document: dict[str, Any], **kwargs: Any):
+        calls.append(str(document.get("id")))
+        return real(document, **kwargs)
+
+    monkeypatch.setattr(ob3, "verify_embedded_proofs", counting)
+    for index in (7, 8, 5):
+        entry = signing.status_list_entry(LIST_URL, index)
+        payload = sign(signing.build_credential(issuer=did, credential_status=entry), key, did)
+        result = verify(payload, {LIST_URL: status_list})
+        assert result.status is (Status.REVOKED if index == 5 else Status.VALID)
+    assert calls.count(LIST_URL) == 1
+
+    # A list whose content changed (even re-signed) is verified afresh.
+    verify(sign(signing.build_credential(issuer=did, credential_status=signing.status_list_entry(LIST_URL, 1)), key, did),
+           {LIST_URL: signed_list(key, did, [1])})
+    assert calls.count(LIST_URL) == 2
