@@ -40,6 +40,20 @@ class LiveStatusMixin(serializers.Serializer):
         return str(Status(status_now(badge)).label)
 
 
+# What every view of a badge shows, in the learner's API and the public one alike.
+SUMMARY_FIELDS = [
+    "id",
+    "name",
+    "issuer",
+    "issued_on",
+    "expires_on",
+    "status",
+    "status_label",
+    "status_note",
+    "last_checked_at",
+]
+
+
 class BadgeSerializer(LiveStatusMixin, serializers.ModelSerializer):
     """A badge in the learner's own wallet, as listed."""
 
@@ -50,15 +64,7 @@ class BadgeSerializer(LiveStatusMixin, serializers.ModelSerializer):
     class Meta:
         model = Badge
         fields = [
-            "id",
-            "name",
-            "issuer",
-            "issued_on",
-            "expires_on",
-            "status",
-            "status_label",
-            "status_note",
-            "last_checked_at",
+            *SUMMARY_FIELDS,
             "tags",
             "spec_version",
             "source_kind",
@@ -210,15 +216,7 @@ class PublicBadgeSummarySerializer(LiveStatusMixin, serializers.ModelSerializer)
     class Meta:
         model = Badge
         fields = [
-            "id",
-            "name",
-            "issuer",
-            "issued_on",
-            "expires_on",
-            "status",
-            "status_label",
-            "status_note",
-            "last_checked_at",
+            *SUMMARY_FIELDS,
             "image_url",
             "page_url",
         ]
