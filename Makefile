@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps messages migrate demo lint format migrations-check bench clean
+.PHONY: run test install system-deps messages translations migrate demo lint format migrations-check bench clean
 
 ## make run: set everything up, then serve the site with a Celery worker and beat (Ctrl-C stops all).
 run: install messages migrate demo
@@ -45,6 +45,12 @@ system-deps:
 ## Compiled catalogues are committed; recompile when gettext is present so they never go stale.
 messages: install
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+
+## After adding strings: extract them, fill Japanese from scripts/ja_translations.json, compile.
+translations: install
+	$(PY) manage.py makemessages -l ja --ignore=.venv --ignore=tests --ignore=var --ignore=staticfiles --ignore=benchmarks -v 0
+	$(PY) scripts/fill_translations.py
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 migrate: install
 	$(PY) manage.py migrate --noinput -v 0
