@@ -86,3 +86,31 @@ def auth_client(client, user):
     """A browser session signed in as Hana."""
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def badge(user):
+    """A valid badge in Hana's wallet."""
+    from tests.wallet.factories import make_badge
+
+    return make_badge(user, name="Data science basics", tags=["python", "statistics"])
+
+
+@pytest.fixture
+def portfolio(user, badge):
+    """Hana's private portfolio holding her badge."""
+    from wallet.services import add_badge_to_portfolio, create_portfolio
+
+    portfolio = create_portfolio(owner=user, title="Admissions", description="For my AO application.")
+    add_badge_to_portfolio(portfolio=portfolio, badge=badge)
+    return portfolio
+
+
+@pytest.fixture
+def unlisted_portfolio(portfolio):
+    """The same portfolio, opened to anyone with its link."""
+    from wallet.models import Portfolio
+
+    portfolio.visibility = Portfolio.Visibility.UNLISTED
+    portfolio.save()
+    return portfolio

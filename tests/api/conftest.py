@@ -8,9 +8,6 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.tokens import create_token
-from tests.wallet.factories import make_badge
-from wallet.models import Portfolio
-from wallet.services import add_badge_to_portfolio, create_portfolio
 
 
 @pytest.fixture(autouse=True)
@@ -50,23 +47,3 @@ def kenji(other_user):
     return client
 
 
-@pytest.fixture
-def badge(user):
-    """A valid badge in Hana's wallet."""
-    return make_badge(user, name="Data science basics", tags=["python", "statistics"])
-
-
-@pytest.fixture
-def portfolio(user, badge):
-    """Hana's private portfolio holding her badge."""
-    portfolio = create_portfolio(owner=user, title="Admissions", description="For my AO application.")
-    add_badge_to_portfolio(portfolio=portfolio, badge=badge)
-    return portfolio
-
-
-@pytest.fixture
-def unlisted_portfolio(portfolio):
-    """The same portfolio, opened to anyone with its link."""
-    portfolio.visibility = Portfolio.Visibility.UNLISTED
-    portfolio.save()
-    return portfolio
