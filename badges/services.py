@@ -191,10 +191,10 @@ def _read_source(*, upload, url: str, payload: str) -> Source:
     if upload is not None:
         # Refuse by declared size first, then by what was actually read (never trust the header).
         if (upload.size or 0) > limit:
-            raise ImportRefused("too_large", _too_large(limit))
+            raise ImportRefused("too_large", too_large_message(limit))
         data = upload.read(limit + 1)
         if len(data) > limit:
-            raise ImportRefused("too_large", _too_large(limit))
+            raise ImportRefused("too_large", too_large_message(limit))
         if not data:
             raise ImportRefused("empty", _("This file is empty."))
         return Source(data=data, filename=getattr(upload, "name", "") or "")
@@ -206,12 +206,12 @@ def _read_source(*, upload, url: str, payload: str) -> Source:
     if payload:
         payload = payload.strip()
         if len(payload.encode()) > limit:
-            raise ImportRefused("too_large", _too_large(limit))
+            raise ImportRefused("too_large", too_large_message(limit))
         return Source(data=payload)
     raise ImportRefused("empty", _("Choose a badge file, paste a link, or paste the badge's JSON or JWT."))
 
 
-def _too_large(limit: int) -> str:
+def too_large_message(limit: int) -> str:
     return _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)}
 
 

@@ -15,10 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from badges.fetch import fetcher_from_settings
+from badges.models import Status
 from badges.openbadges.baking import is_compact_jws
 from badges.openbadges.model import Identity
 from badges.openbadges.verification import verify
-from badges.services import result_as_json, translate
+from badges.services import result_as_json, too_large_message
 
 RESULT_MARKS = {"pass": "✔", "fail": "✘", "error": "!", "skipped": "–"}
 
@@ -43,18 +44,12 @@ def read_source(source: str) -> bytes | str:
     # An existing file wins: "hana.data-science.png" has two dots but is not a JWT.
     if not _is_file(path) and (stripped.startswith("{") or is_compact_jws(stripped)):
         if len(stripped.encode()) > limit:
-            raise CommandError(
-                _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)},
-                returncode=2,
-            )
+            raise CommandError(too_large_message(limit), returncode=2)
         return stripped  # pasted JSON or a compact JWS/JWT
     if not _is_file(path):
         raise CommandError(_("No such file: %(path)s") % {"path": source}, returncode=2)
     if path.stat().st_size > limit:
-        raise CommandError(
-            _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)},
-            returncode=2,
-        )
+        raise CommandError(too_large_message(limit), returncode=2)
     return path.read_bytes()
 
 
@@ -97,20 +92,8 @@ class Command(BaseCommand):
         badge = report["badge"]
         if badge:
             self.stdout.write(f"{badge['name']} — {badge['issuer']['name']}")
-        label = translate(dict(STATUS_LABELS).get(report["status"], report["status"]))
+        label = Status(report["status"]).label
         self.stdout.write(_("Verdict: %(status)s") % {"status": label})
         for check in report["checks"]:
             self.stdout.write(f"  {RESULT_MARKS.get(check['result'], '?')} {check['name']}: {check['message']}")
 
-
-STATUS_LABELS = [
-    ("valid", "Verified"),
-    ("expired", "Expired"),
-    ("not_yet_valid", "Not yet valid"),
-    ("revoked", "Revoked"),
-    ("suspended", "Suspended"),
-    ("invalid", "Failed verification"),
-    ("recipient_mismatch", "Not issued to you"),
-    ("unreachable", "Could not re-check"),
-    ("unsupported", "Cannot be checked yet"),
-]
