@@ -1,4 +1,7 @@
-"""Fill empty or fuzzy msgstr entries of locale/ja/LC_MESSAGES/django.po from scripts/ja_translations.json.
+"""Fill empty or fuzzy msgstr entries of locale/ja/LC_MESSAGES/django.po from the Japanese tables.
+
+The tables are scripts/ja_translations.json plus every scripts/ja_translations/*.json (one per area,
+so that work on different features does not edit the same file).
 
 Usage: python scripts/fill_translations.py   (then `manage.py compilemessages`).
 The table maps each English msgid (for plurals: the singular) to its Japanese translation; Japanese
@@ -14,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "locale/ja/LC_MESSAGES/django.po"
-TABLE = ROOT / "scripts/ja_translations.json"
+TABLES = [ROOT / "scripts/ja_translations.json", *sorted((ROOT / "scripts/ja_translations").glob("*.json"))]
 FIELD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (".*")$')
 
 
@@ -40,8 +43,19 @@ def render(comments: list[str], fields: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def load_table() -> dict[str, str]:
+    """Every table merged; the same English text must not get two different translations."""
+    table: dict[str, str] = {}
+    for path in TABLES:
+        for msgid, msgstr in json.loads(path.read_text(encoding="utf-8")).items():
+            if table.get(msgid, msgstr) != msgstr:
+                raise SystemExit(f"{path.name}: {msgid!r} translated differently elsewhere")
+            table[msgid] = msgstr
+    return table
+
+
 def main() -> int:
-    table: dict[str, str] = json.loads(TABLE.read_text(encoding="utf-8"))
+    table = load_table()
     out, missing = [], []
     for entry in PO.read_text(encoding="utf-8").strip("\n").split("\n\n"):
         comments, fields = parse(entry)
