@@ -60,6 +60,7 @@ demo: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 format: install
 	$(VENV)/bin/ruff format .

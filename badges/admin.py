@@ -26,8 +26,15 @@ class VerificationInline(admin.TabularInline):
 
 @admin.register(Badge)
 class BadgeAdmin(admin.ModelAdmin):
-    list_display = ("name", "owner", "issuer_name", "status", "last_checked_at", "next_check_at",
-                    "consecutive_failures")
+    list_display = (
+        "name",
+        "owner",
+        "issuer_name",
+        "status",
+        "last_checked_at",
+        "next_check_at",
+        "consecutive_failures",
+    )
     list_filter = ("status", "last_definitive_status", "spec_version", "source_kind")
     search_fields = ("name", "issuer_name", "badge_id", "owner__email")
     raw_id_fields = ("owner",)

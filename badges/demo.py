@@ -21,16 +21,46 @@ from .services import ImportRefused, import_badge
 
 DEMO_BADGES = [
     # (achievement, description, issuer, colour, issued, valid for days or None)
-    ("翻訳ボランティア 初級", "地域イベントの案内文を日英翻訳するボランティアに3回参加した。", "みらい県国際交流協会",
-     (28, 91, 184), datetime(2025, 8, 2, tzinfo=UTC), None),
-    ("データサイエンス入門", "Pythonでデータを読み込み、集計し、グラフで説明できる。全6回の講座を修了。",
-     "みらい県生涯学習センター", (23, 100, 54), datetime(2025, 11, 20, tzinfo=UTC), None),
-    ("Teamwork in Projects", "Led a four-person project team through a semester-long community project.",
-     "Mirai Prefectural University", (138, 75, 0), datetime(2026, 2, 14, tzinfo=UTC), None),
-    ("プレゼンテーション基礎", "3分間のピッチを構成し、聞き手に合わせて発表できる。", "みらい県生涯学習センター",
-     (164, 22, 26), datetime(2026, 5, 30, tzinfo=UTC), None),
-    ("救命講習 普通", "心肺蘇生法とAEDの使い方を学んだ。", "みらい市消防局", (90, 40, 140),
-     datetime(2023, 4, 10, tzinfo=UTC), 730),
+    (
+        "翻訳ボランティア 初級",
+        "地域イベントの案内文を日英翻訳するボランティアに3回参加した。",
+        "みらい県国際交流協会",
+        (28, 91, 184),
+        datetime(2025, 8, 2, tzinfo=UTC),
+        None,
+    ),
+    (
+        "データサイエンス入門",
+        "Pythonでデータを読み込み、集計し、グラフで説明できる。全6回の講座を修了。",
+        "みらい県生涯学習センター",
+        (23, 100, 54),
+        datetime(2025, 11, 20, tzinfo=UTC),
+        None,
+    ),
+    (
+        "Teamwork in Projects",
+        "Led a four-person project team through a semester-long community project.",
+        "Mirai Prefectural University",
+        (138, 75, 0),
+        datetime(2026, 2, 14, tzinfo=UTC),
+        None,
+    ),
+    (
+        "プレゼンテーション基礎",
+        "3分間のピッチを構成し、聞き手に合わせて発表できる。",
+        "みらい県生涯学習センター",
+        (164, 22, 26),
+        datetime(2026, 5, 30, tzinfo=UTC),
+        None,
+    ),
+    (
+        "救命講習 普通",
+        "心肺蘇生法とAEDの使い方を学んだ。",
+        "みらい市消防局",
+        (90, 40, 140),
+        datetime(2023, 4, 10, tzinfo=UTC),
+        730,
+    ),
 ]
 
 

@@ -366,8 +366,16 @@ def next_check_time(badge: Badge, *, now: datetime) -> datetime:
     return when
 
 
-def _record(badge: Badge, result: VerificationResult | None, *, trigger: str, previous: str, started: float,
-            now: datetime, reason: str = "") -> Verification:
+def _record(
+    badge: Badge,
+    result: VerificationResult | None,
+    *,
+    trigger: str,
+    previous: str,
+    started: float,
+    now: datetime,
+    reason: str = "",
+) -> Verification:
     return Verification.objects.create(
         badge=badge,
         ran_at=now,
@@ -420,8 +428,9 @@ def _notify(badge: Badge, kind: str | None, *, now: datetime) -> None:
         Notification.objects.create(user_id=badge.owner_id, badge=badge, kind=kind, created_at=now)
 
 
-def reverify_badge(*, badge: Badge, trigger: str = Verification.Trigger.MANUAL, fetch: Fetch | None = None,
-                   now: datetime | None = None) -> Verification | None:
+def reverify_badge(
+    *, badge: Badge, trigger: str = Verification.Trigger.MANUAL, fetch: Fetch | None = None, now: datetime | None = None
+) -> Verification | None:
     """Check a stored badge again from its original, against the learner's current identities.
 
     Idempotent: running it twice changes the badge's fields to the same values and writes history
@@ -492,8 +501,14 @@ def expire_badge(*, badge: Badge, now: datetime | None = None) -> bool:
             return False
         before = _Before.of(locked)
         reason = f"The badge expired on {locked.expires_on.isoformat()}."
-        check = {"name": "expiry", "result": "fail", "message": reason, "template": "The badge expired on {date}.",
-                 "params": {"date": locked.expires_on.isoformat()}, "status": str(Status.EXPIRED)}
+        check = {
+            "name": "expiry",
+            "result": "fail",
+            "message": reason,
+            "template": "The badge expired on {date}.",
+            "params": {"date": locked.expires_on.isoformat()},
+            "status": str(Status.EXPIRED),
+        }
         locked.status = locked.last_definitive_status = Status.EXPIRED
         locked.last_definitive_at = now
         # Keep the other checks of the last real run; replace only the expiry line.
@@ -502,8 +517,15 @@ def expire_badge(*, badge: Badge, now: datetime | None = None) -> bool:
         locked.consecutive_failures = 0
         locked.next_check_at = next_check_time(locked, now=now)
         locked.save()
-        _record(locked, None, trigger=Verification.Trigger.EXPIRY, previous=before.status, started=started,
-                now=now, reason=reason)
+        _record(
+            locked,
+            None,
+            trigger=Verification.Trigger.EXPIRY,
+            previous=before.status,
+            started=started,
+            now=now,
+            reason=reason,
+        )
         _notify(locked, _notice_for(before, locked, now=now), now=now)
     _copy_state(locked, badge)
     return True
@@ -556,8 +578,9 @@ def postpone_check(*, badge: Badge, seconds: float, now: datetime | None = None)
     return lease.isoformat()
 
 
-def run_due_pass(*, now: datetime | None = None, enqueue: Callable[[int, str], None],
-                 max_batches: int | None = None) -> dict[str, int]:
+def run_due_pass(
+    *, now: datetime | None = None, enqueue: Callable[[int, str], None], max_batches: int | None = None
+) -> dict[str, int]:
     """One beat tick: flip expired badges, then claim due ones batch by batch and ``enqueue`` each
     after its claim commits. Bounded by BADGE_REVERIFY_MAX_BATCHES batches per tick."""
     now = now or timezone.now()
@@ -594,8 +617,9 @@ def result_as_json(result: VerificationResult) -> dict[str, Any]:
         "status": str(result.status),
         "spec_version": str(parsed.spec_version) if parsed else None,
         "format": str(parsed.format) if parsed else None,
-        "checks": [{"name": c.name, "result": str(c.result), "message": translate(c.message, c.params)}
-                   for c in result.checks],
+        "checks": [
+            {"name": c.name, "result": str(c.result), "message": translate(c.message, c.params)} for c in result.checks
+        ],
         "badge": None
         if parsed is None
         else {

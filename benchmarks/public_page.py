@@ -136,9 +136,18 @@ def main() -> int:
 
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -169,11 +178,15 @@ def main() -> int:
         server.wait(timeout=20)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"Public portfolio page, {args.badges} badges, {len(html):,} bytes of HTML; gunicorn --workers "
-          f"{args.workers}; {args.concurrency} keep-alive clients for {args.seconds:.0f} s each; {os.cpu_count()} CPUs")
+    print(
+        f"Public portfolio page, {args.badges} badges, {len(html):,} bytes of HTML; gunicorn --workers "
+        f"{args.workers}; {args.concurrency} keep-alive clients for {args.seconds:.0f} s each; {os.cpu_count()} CPUs"
+    )
     print(f"{'':28} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'requests':>9} {'errors':>7}")
     for label, row in (("Django page /p/<slug>/", page), ("same HTML as static file", static)):
-        print(f"{label:28} {row['rps']:9.1f} {row['p50']:9.2f} {row['p99']:9.2f} {row['requests']:9d} {row['errors']:7d}")
+        print(
+            f"{label:28} {row['rps']:9.1f} {row['p50']:9.2f} {row['p99']:9.2f} {row['requests']:9d} {row['errors']:7d}"
+        )
     print(f"ratio static/page: {static['rps'] / page['rps']:.1f}x throughput, p50 {page['p50'] / static['p50']:.1f}x")
     return 0
 

@@ -85,8 +85,18 @@ def run_worker(queue: str, concurrency: int) -> None:
 
     connection_created.connect(install, weak=False)
     task_postrun.connect(report, weak=False)
-    app.worker_main(["worker", "-Q", queue, f"--concurrency={concurrency}", "--pool=prefork",
-                     "--loglevel=WARNING", "--without-mingle", "--without-gossip"])
+    app.worker_main(
+        [
+            "worker",
+            "-Q",
+            queue,
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            "--loglevel=WARNING",
+            "--without-mingle",
+            "--without-gossip",
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,17 +118,33 @@ def seed(count: int, server, owner) -> None:
     rows = []
     for n in range(count):
         kind = n % 3
-        common = {"owner": owner, "status": Status.VALID, "last_definitive_status": Status.VALID,
-                  "next_check_at": due, "name": f"Badge {n}"}
+        common = {
+            "owner": owner,
+            "status": Status.VALID,
+            "last_definitive_status": Status.VALID,
+            "next_check_at": due,
+            "name": f"Badge {n}",
+        }
         if kind == 0:
             url = server.url(f"/assertions/{n}")
             server.serve(f"/assertions/{n}", HostedBadge(server, slug=str(n)).assertion())
-            rows.append(Badge(fingerprint=f"h{n}", source_kind="url", source_url=url, badge_id=url,
-                              spec_version="2.0", **common))
+            rows.append(
+                Badge(
+                    fingerprint=f"h{n}", source_kind="url", source_url=url, badge_id=url, spec_version="2.0", **common
+                )
+            )
         elif kind == 1:
             token = signed.token(slug=str(n))
-            rows.append(Badge(fingerprint=f"s{n}", source_kind="jwt", raw_payload=token,
-                              badge_id=signed.assertion_id(str(n)), spec_version="2.0", **common))
+            rows.append(
+                Badge(
+                    fingerprint=f"s{n}",
+                    source_kind="jwt",
+                    raw_payload=token,
+                    badge_id=signed.assertion_id(str(n)),
+                    spec_version="2.0",
+                    **common,
+                )
+            )
         else:
             token = vc.vc_jwt(index=n)
             rows.append(Badge(fingerprint=f"v{n}", source_kind="jwt", raw_payload=token, spec_version="3.0", **common))
@@ -150,19 +176,21 @@ def main() -> None:
         sys.exit("Set DATABASE_URL=postgres://… and REDIS_URL=redis://… (see the docstring).")
     queue = f"manabi-bench-{uuid.uuid4().hex[:8]}"
     scratch = tempfile.mkdtemp(prefix="manabi-bench-")
-    os.environ.update({
-        "DATABASE_URL": bench_database_url(database_url),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "BADGE_FETCH_ALLOW_HOSTS": "127.0.0.1",
-        "BADGE_HOST_REQUESTS_PER_SECOND": "1000000",
-        "BADGE_HOST_MAX_CONCURRENT": "1000",
-        "BADGE_REVERIFY_QUEUE": queue,
-        "BADGE_REVERIFY_BATCH_SIZE": str(max(args.count, 1)),
-        "BADGE_REVERIFY_MAX_BATCHES": "1",
-        "DJANGO_MEDIA_ROOT": str(Path(scratch) / "media"),
-        "MANABI_VAR_DIR": scratch,
-        "DJANGO_LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DATABASE_URL": bench_database_url(database_url),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "BADGE_FETCH_ALLOW_HOSTS": "127.0.0.1",
+            "BADGE_HOST_REQUESTS_PER_SECOND": "1000000",
+            "BADGE_HOST_MAX_CONCURRENT": "1000",
+            "BADGE_REVERIFY_QUEUE": queue,
+            "BADGE_REVERIFY_BATCH_SIZE": str(max(args.count, 1)),
+            "BADGE_REVERIFY_MAX_BATCHES": "1",
+            "DJANGO_MEDIA_ROOT": str(Path(scratch) / "media"),
+            "MANABI_VAR_DIR": scratch,
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
     recreate_database(os.environ["DATABASE_URL"])
 
     import django
@@ -184,13 +212,18 @@ def main() -> None:
     owner = make_learner("hana@example.org")
     started = time.monotonic()
     seed(args.count, server, owner)
-    print(f"seeded {args.count} badges in {time.monotonic() - started:.1f}s "
-          "(1/3 hosted 2.0, 1/3 signed 2.0, 1/3 OB 3.0 VC-JWT with a shared status list)")
+    print(
+        f"seeded {args.count} badges in {time.monotonic() - started:.1f}s "
+        "(1/3 hosted 2.0, 1/3 signed 2.0, 1/3 OB 3.0 VC-JWT with a shared status list)"
+    )
 
     stats = redis.Redis.from_url(redis_url)
     workers = [
-        subprocess.Popen([sys.executable, __file__, "--worker", queue, "--concurrency", str(args.concurrency)],
-                         cwd=ROOT, env=os.environ.copy())
+        subprocess.Popen(
+            [sys.executable, __file__, "--worker", queue, "--concurrency", str(args.concurrency)],
+            cwd=ROOT,
+            env=os.environ.copy(),
+        )
         for _ in range(args.workers)
     ]
     try:

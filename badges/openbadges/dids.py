@@ -79,7 +79,9 @@ def key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
             )
             return numbers.public_key()
         if kty == "RSA":
-            numbers = rsa.RSAPublicNumbers(int.from_bytes(_b64url(jwk["e"]), "big"), int.from_bytes(_b64url(jwk["n"]), "big"))
+            numbers = rsa.RSAPublicNumbers(
+                int.from_bytes(_b64url(jwk["e"]), "big"), int.from_bytes(_b64url(jwk["n"]), "big")
+            )
             return numbers.public_key()
     except (KeyError, TypeError, ValueError) as exc:
         raise BadgeFormatError(_("The JSON Web Key is malformed.")) from exc
@@ -166,14 +168,18 @@ def resolve_key(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> Reso
         url = did_web_url(did)
         doc = _fetch_json(url, fetch=fetch, documents=documents)
         if doc.get("id") != did:
-            raise BadgeFormatError(_("The DID document at {url} is for {other}, not {did}."), url=url, other=str(doc.get("id")), did=did)
+            raise BadgeFormatError(
+                _("The DID document at {url} is for {other}, not {did}."), url=url, other=str(doc.get("id")), did=did
+            )
         return _find_in_controller_doc(doc, key_id, url=url)
     if key_id.startswith("did:"):
         method = ":".join(key_id.split(":")[:2])
         raise UnsupportedError(_("The DID method {method} is not supported."), method=method)
     scheme = urlsplit(key_id).scheme
     if scheme != "https":
-        raise UnsupportedError(_("The key {key} cannot be looked up (only did:key, did:web and https)."), key=key_id[:100])
+        raise UnsupportedError(
+            _("The key {key} cannot be looked up (only did:key, did:web and https)."), key=key_id[:100]
+        )
     url = key_id.split("#")[0]
     doc = _fetch_json(url, fetch=fetch, documents=documents)
     if "kty" in doc or isinstance(doc.get("keys"), list):
@@ -187,8 +193,13 @@ def resolve_key(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> Reso
             controller_doc = _fetch_json(controller.split("#")[0], fetch=fetch, documents=documents)
             refs = controller_doc.get("assertionMethod") or []
             authorized = any((r.get("id") if isinstance(r, dict) else r) == key_id for r in refs)
-        return ResolvedKey(id=key_id, public_key=key, controller=controller if isinstance(controller, str) else None,
-                           authorized=authorized, document_url=url)
+        return ResolvedKey(
+            id=key_id,
+            public_key=key,
+            controller=controller if isinstance(controller, str) else None,
+            authorized=authorized,
+            document_url=url,
+        )
     return _find_in_controller_doc(doc, key_id, url=url)
 
 
@@ -201,5 +212,6 @@ def _from_jwks(doc: dict[str, Any], key_id: str, *, url: str) -> ResolvedKey:
     if not matching:
         raise BadgeFormatError(_("The key {key} is not listed in the document at {url}."), key=key_id, url=url)
     # A bare JWK(S) names no controller; the caller binds it by origin.
-    return ResolvedKey(id=key_id, public_key=key_from_jwk(matching[0]), controller=None, authorized=True, document_url=url)
-
+    return ResolvedKey(
+        id=key_id, public_key=key_from_jwk(matching[0]), controller=None, authorized=True, document_url=url
+    )

@@ -67,9 +67,7 @@ class FetchError(OpenBadgesError):
 
     code = "fetch_failed"
 
-    def __init__(
-        self, template: str, /, *, url: str, kind: str, status: int | None = None, **params: Any
-    ) -> None:
+    def __init__(self, template: str, /, *, url: str, kind: str, status: int | None = None, **params: Any) -> None:
         self.url = url
         self.kind = kind
         self.status = status

@@ -106,7 +106,9 @@ def _run(operation: Any, document: Any, **options: Any) -> Any:
             if isinstance(cause, UnsupportedError):
                 raise cause from error
             cause = cause.__cause__ or getattr(cause, "cause", None)
-        raise BadgeFormatError(_("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]) from error
+        raise BadgeFormatError(
+            _("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]
+        ) from error
 
 
 def expand(document: Any) -> list[Any]:
@@ -140,7 +142,9 @@ def undefined_terms(document: Any) -> list[str]:
             on_property_dropped=lambda term: dropped.append(str(term)),
         )
     except pyld.JsonLdError as error:
-        raise BadgeFormatError(_("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]) from error
+        raise BadgeFormatError(
+            _("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]
+        ) from error
     problems = list(dict.fromkeys(dropped))
     _collect_relative(expanded, problems)
     return problems

@@ -669,8 +669,14 @@ class _Run:
         if reason:
             # Two translatable sentences, joined by a template of their own (never by "+").
             verdict = Message(message, params)
-            self.add("revocation", CheckResult.FAIL, Status.REVOKED, _("{verdict} Reason: {reason}"),
-                     verdict=verdict, reason=reason)
+            self.add(
+                "revocation",
+                CheckResult.FAIL,
+                Status.REVOKED,
+                _("{verdict} Reason: {reason}"),
+                verdict=verdict,
+                reason=reason,
+            )
             return
         self.add("revocation", CheckResult.FAIL, Status.REVOKED, message, **params)
 

@@ -220,22 +220,34 @@ def parse_credential(credential: dict[str, Any], *, raw: str, jws: CompactJws | 
         recipients.append(Recipient("id", subject["id"]))
     for item in _as_list(subject.get("identifier")):
         if isinstance(item, dict) and isinstance(item.get("identityHash"), str):
-            recipients.append(Recipient(
-                type=str(item.get("identityType") or ""),
-                identity=item["identityHash"],
-                hashed=item.get("hashed") is True,
-                salt=item["salt"] if isinstance(item.get("salt"), str) else None,
-            ))
+            recipients.append(
+                Recipient(
+                    type=str(item.get("identityType") or ""),
+                    identity=item["identityHash"],
+                    hashed=item.get("hashed") is True,
+                    salt=item["salt"] if isinstance(item.get("salt"), str) else None,
+                )
+            )
     evidence = tuple(
-        Evidence(id=_ref(e), name=_text(e.get("name")), description=_text(e.get("description")),
-                 narrative=_text(e.get("narrative")))
-        for e in _as_list(credential.get("evidence")) if isinstance(e, dict)
+        Evidence(
+            id=_ref(e),
+            name=_text(e.get("name")),
+            description=_text(e.get("description")),
+            narrative=_text(e.get("narrative")),
+        )
+        for e in _as_list(credential.get("evidence"))
+        if isinstance(e, dict)
     )
     alignments = tuple(
-        Alignment(name=_text(a.get("targetName")), url=_ref(a.get("targetUrl")),
-                  description=_text(a.get("targetDescription")), framework=_text(a.get("targetFramework")),
-                  code=_text(a.get("targetCode")))
-        for a in _as_list(achievement.get("alignment")) if isinstance(a, dict)
+        Alignment(
+            name=_text(a.get("targetName")),
+            url=_ref(a.get("targetUrl")),
+            description=_text(a.get("targetDescription")),
+            framework=_text(a.get("targetFramework")),
+            code=_text(a.get("targetCode")),
+        )
+        for a in _as_list(achievement.get("alignment"))
+        if isinstance(a, dict)
     )
     return ParsedBadge(
         spec_version=SpecVersion.V3_0,
@@ -308,21 +320,43 @@ def _binding(key: ResolvedKey, issuer: str | None) -> Check:
     if key.id.startswith("did:key:"):
         if key.controller == issuer:
             return Check("key", CheckResult.PASS, _("The key is the issuer's own did:key {issuer}."), params)
-        return Check("key", CheckResult.FAIL, _("The key {key} does not belong to the issuer {issuer}."), params,
-                     status=Status.INVALID)
+        return Check(
+            "key",
+            CheckResult.FAIL,
+            _("The key {key} does not belong to the issuer {issuer}."),
+            params,
+            status=Status.INVALID,
+        )
     if key.controller is None:
         # A bare JWK / JWKS names no controller: accept it only from the issuer's own origin.
         if issuer and _origin(key.id) == _origin(issuer) and _origin(issuer)[0] == "https":
             return Check("key", CheckResult.PASS, _("The key {key} is published on the issuer's site."), params)
-        return Check("key", CheckResult.FAIL, _("The key {key} is not published by the issuer {issuer}."), params,
-                     status=Status.INVALID)
+        return Check(
+            "key",
+            CheckResult.FAIL,
+            _("The key {key} is not published by the issuer {issuer}."),
+            params,
+            status=Status.INVALID,
+        )
     if key.controller != issuer:
-        return Check("key", CheckResult.FAIL, _("The key {key} is controlled by {controller}, not by the issuer {issuer}."),
-                     params, status=Status.INVALID)
+        return Check(
+            "key",
+            CheckResult.FAIL,
+            _("The key {key} is controlled by {controller}, not by the issuer {issuer}."),
+            params,
+            status=Status.INVALID,
+        )
     if not key.authorized:
-        return Check("key", CheckResult.FAIL, _("The issuer {issuer} does not list the key {key} for signing credentials (assertionMethod)."),
-                     params, status=Status.INVALID)
-    return Check("key", CheckResult.PASS, _("The key {key} is listed by the issuer {issuer} for signing credentials."), params)
+        return Check(
+            "key",
+            CheckResult.FAIL,
+            _("The issuer {issuer} does not list the key {key} for signing credentials (assertionMethod)."),
+            params,
+            status=Status.INVALID,
+        )
+    return Check(
+        "key", CheckResult.PASS, _("The key {key} is listed by the issuer {issuer} for signing credentials."), params
+    )
 
 
 def _resolve(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> ResolvedKey | _Attempt:
@@ -332,7 +366,9 @@ def _resolve(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> Resolve
     try:
         return resolve_key(key_id, fetch=fetch, documents=documents)
     except FetchError as error:
-        return _failed(_Rank.UNREACHABLE, _("Could not fetch the key {key}: {reason}"), {**params, "reason": error.as_message()})
+        return _failed(
+            _Rank.UNREACHABLE, _("Could not fetch the key {key}: {reason}"), {**params, "reason": error.as_message()}
+        )
     except UnsupportedError as error:
         return _failed(_Rank.UNSUPPORTED, error.template, {**params, **error.params})
     except BadgeFormatError as error:
@@ -374,7 +410,13 @@ def _describe_proof(proof: dict[str, Any]) -> str:
 
 
 def _verify_proof(
-    proof: dict[str, Any], canonizer: _Canonizer, issuer: str | None, *, fetch: Fetch, now: datetime, documents: dict[str, str]
+    proof: dict[str, Any],
+    canonizer: _Canonizer,
+    issuer: str | None,
+    *,
+    fetch: Fetch,
+    now: datetime,
+    documents: dict[str, str],
 ) -> _Attempt:
     ptype, suite = proof.get("type"), proof.get("cryptosuite")
     params: dict[str, Any] = {"cryptosuite": _describe_proof(proof)}
@@ -386,23 +428,32 @@ def _verify_proof(
     method = _ref(method)
     value = proof.get("proofValue")
     if not isinstance(method, str) or not isinstance(value, str) or not value.startswith("z"):
-        return _failed(_Rank.INVALID, _("The {cryptosuite} proof lacks a verificationMethod or a base58btc proofValue."), params)
+        return _failed(
+            _Rank.INVALID, _("The {cryptosuite} proof lacks a verificationMethod or a base58btc proofValue."), params
+        )
     if not urlsplit(method).scheme:
-        return _failed(_Rank.INVALID, _("The verification method {key} is not a URL or DID."), {**params, "key": method[:200]})
+        return _failed(
+            _Rank.INVALID, _("The verification method {key} is not a URL or DID."), {**params, "key": method[:200]}
+        )
     try:
         signature = base58.b58decode(value[1:])
         expires = read_date(proof.get("expires"))
     except (ValueError, BadgeFormatError):
         return _failed(_Rank.INVALID, _("The {cryptosuite} proof is malformed."), params)
     if expires is not None and expires < now:
-        return _failed(_Rank.INVALID, _("The {cryptosuite} proof expired on {date}."), {**params, "date": expires.isoformat()})
+        return _failed(
+            _Rank.INVALID, _("The {cryptosuite} proof expired on {date}."), {**params, "date": expires.isoformat()}
+        )
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     options["@context"] = canonizer.unsigned.get("@context")
     try:
         undefined = jsonld.undefined_terms(options)
         if undefined:
-            return _failed(_Rank.INVALID, _("The {cryptosuite} proof uses undefined terms: {terms}."),
-                           {**params, "terms": ", ".join(undefined)})
+            return _failed(
+                _Rank.INVALID,
+                _("The {cryptosuite} proof uses undefined terms: {terms}."),
+                {**params, "terms": ", ".join(undefined)},
+            )
         message = canonizer.proof_hash(options) + canonizer.document_hash()
     except UnsupportedError as error:
         return _failed(_Rank.UNSUPPORTED, error.template, {**params, **error.params})
@@ -417,7 +468,11 @@ def _verify_proof(
     try:
         resolved.public_key.verify(signature, message)
     except InvalidSignature:
-        return _failed(_Rank.INVALID, _("The {cryptosuite} signature does not match: the credential was altered or signed with another key."), params)
+        return _failed(
+            _Rank.INVALID,
+            _("The {cryptosuite} signature does not match: the credential was altered or signed with another key."),
+            params,
+        )
     signed = Check("signature", CheckResult.PASS, _("Signed with {cryptosuite} by {key}."), params)
     key = _binding(resolved, issuer)
     return _Attempt(_Rank.VERIFIED if key.result is CheckResult.PASS else _Rank.UNBOUND, signed, key)
@@ -464,7 +519,9 @@ def _jws_signature_ok(jws: CompactJws, key: PublicKey) -> bool:
         elif alg == "RS256" and isinstance(key, rsa.RSAPublicKey):
             key.verify(jws.signature, jws.signing_input, padding.PKCS1v15(), hashes.SHA256())
         elif alg == "ES256" and isinstance(key, ec.EllipticCurvePublicKey) and len(jws.signature) == 64:
-            der = encode_dss_signature(int.from_bytes(jws.signature[:32], "big"), int.from_bytes(jws.signature[32:], "big"))
+            der = encode_dss_signature(
+                int.from_bytes(jws.signature[:32], "big"), int.from_bytes(jws.signature[32:], "big")
+            )
             key.verify(der, jws.signing_input, ec.ECDSA(hashes.SHA256()))
         else:
             return False
@@ -482,7 +539,9 @@ def verify_jws(jws: CompactJws, issuer: str | None, *, fetch: Fetch, documents: 
     alg = jws.header.get("alg")
     params: dict[str, Any] = {"alg": str(alg)}
     if alg not in JWS_ALGORITHMS:
-        failed = _failed(_Rank.INVALID, _("The token's algorithm {alg} is not accepted (RS256, ES256 or EdDSA only)."), params)
+        failed = _failed(
+            _Rank.INVALID, _("The token's algorithm {alg} is not accepted (RS256, ES256 or EdDSA only)."), params
+        )
         return failed.signature, failed.key
     if "crit" in jws.header or jws.header.get("b64") is False:
         failed = _failed(_Rank.UNSUPPORTED, _("The token uses JWS extensions we cannot check."), params)
@@ -507,15 +566,27 @@ def verify_jws(jws: CompactJws, issuer: str | None, *, fetch: Fetch, documents: 
             return failed.signature, failed.key
         params["key"] = _("the key embedded in the token")
     else:
-        failed = _failed(_Rank.INVALID, _("The token names no key (no kid or jwk header), so its signature cannot be checked."), params)
+        failed = _failed(
+            _Rank.INVALID,
+            _("The token names no key (no kid or jwk header), so its signature cannot be checked."),
+            params,
+        )
         return failed.signature, failed.key
     if not _jws_signature_ok(jws, public_key):
-        failed = _failed(_Rank.INVALID, _("The {alg} token signature does not match: the credential was altered or signed with another key."), params)
+        failed = _failed(
+            _Rank.INVALID,
+            _("The {alg} token signature does not match: the credential was altered or signed with another key."),
+            params,
+        )
         return failed.signature, failed.key
     signed = Check("signature", CheckResult.PASS, _("Signed as a VC-JWT ({alg}) by {key}."), params)
     if resolved is None:
-        return signed, Check("key", CheckResult.SKIPPED,
-                             _("Issuer not confirmed: the token carries its own key, which anyone could have made."), params)
+        return signed, Check(
+            "key",
+            CheckResult.SKIPPED,
+            _("Issuer not confirmed: the token carries its own key, which anyone could have made."),
+            params,
+        )
     return signed, _binding(resolved, issuer)
 
 
@@ -544,8 +615,13 @@ def _claim_problems(jws: CompactJws, credential: dict[str, Any]) -> list[Check]:
             if differs:
                 found.append((claim, claims[claim], stated))
     return [
-        Check("format", CheckResult.FAIL, _("The token's {claim} claim ({claim_value}) contradicts the credential ({value})."),
-              {"claim": c, "claim_value": str(a), "value": str(b)}, status=Status.INVALID)
+        Check(
+            "format",
+            CheckResult.FAIL,
+            _("The token's {claim} claim ({claim_value}) contradicts the credential ({value})."),
+            {"claim": c, "claim_value": str(a), "value": str(b)},
+            status=Status.INVALID,
+        )
         for c, a, b in found
     ]
 
@@ -558,24 +634,43 @@ def _contexts_check(credential: dict[str, Any], *, is_jwt: bool) -> Check:
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
     missing = jsonld.unknown_contexts(unsigned)
     if missing:
-        return Check("contexts", CheckResult.ERROR, _("The JSON-LD context {url} is not one we know, so the credential cannot be checked."),
-                     {"url": missing[0]}, status=Status.UNSUPPORTED)
+        return Check(
+            "contexts",
+            CheckResult.ERROR,
+            _("The JSON-LD context {url} is not one we know, so the credential cannot be checked."),
+            {"url": missing[0]},
+            status=Status.UNSUPPORTED,
+        )
     try:
         undefined = jsonld.undefined_terms(unsigned)
     except OpenBadgesError as error:
         return Check("contexts", CheckResult.FAIL, error.template, dict(error.params), status=Status.INVALID)
     count = len(_as_list(credential.get("@context")))
     if not undefined:
-        return Check("contexts", CheckResult.PASS, _("All {count} JSON-LD contexts are bundled and define every term used."),
-                     {"count": count})
+        return Check(
+            "contexts",
+            CheckResult.PASS,
+            _("All {count} JSON-LD contexts are bundled and define every term used."),
+            {"count": count},
+        )
     terms = ", ".join(undefined[:10])
     if is_jwt:
         # A JWS signs the bytes, so undefined terms are still covered by the signature.
-        return Check("contexts", CheckResult.SKIPPED, _("Terms not defined by the credential's contexts: {terms} (signed in the token)."),
-                     {"terms": terms})
-    return Check("contexts", CheckResult.FAIL,
-                 _("The credential uses terms its JSON-LD contexts do not define ({terms}); they would not be covered by the signature."),
-                 {"terms": terms}, status=Status.INVALID)
+        return Check(
+            "contexts",
+            CheckResult.SKIPPED,
+            _("Terms not defined by the credential's contexts: {terms} (signed in the token)."),
+            {"terms": terms},
+        )
+    return Check(
+        "contexts",
+        CheckResult.FAIL,
+        _(
+            "The credential uses terms its JSON-LD contexts do not define ({terms}); they would not be covered by the signature."
+        ),
+        {"terms": terms},
+        status=Status.INVALID,
+    )
 
 
 def _recipient_check(badge: ParsedBadge, identities: Sequence[Identity]) -> Check:
@@ -583,8 +678,12 @@ def _recipient_check(badge: ParsedBadge, identities: Sequence[Identity]) -> Chec
         return Check("recipient", CheckResult.SKIPPED, _("No identity to compare the recipient with."))
     match = find_match(badge.recipients, identities)
     if match is None:
-        return Check("recipient", CheckResult.FAIL, _("This credential was not issued to any of your verified identities."),
-                     status=Status.RECIPIENT_MISMATCH)
+        return Check(
+            "recipient",
+            CheckResult.FAIL,
+            _("This credential was not issued to any of your verified identities."),
+            status=Status.RECIPIENT_MISMATCH,
+        )
     return Check("recipient", CheckResult.PASS, _("Issued to {identity}."), {"identity": match.value})
 
 
@@ -592,15 +691,27 @@ def _date_checks(starts: datetime | None, ends: datetime | None, now: datetime) 
     if ends is None:
         expiry = Check("expiry", CheckResult.PASS, _("The credential does not expire."))
     elif ends < now:
-        expiry = Check("expiry", CheckResult.FAIL, _("Expired on {date}."), {"date": ends.isoformat()}, status=Status.EXPIRED)
+        expiry = Check(
+            "expiry", CheckResult.FAIL, _("Expired on {date}."), {"date": ends.isoformat()}, status=Status.EXPIRED
+        )
     else:
         expiry = Check("expiry", CheckResult.PASS, _("Valid until {date}."), {"date": ends.isoformat()})
     if starts is not None and ends is not None and ends < starts:
-        validity = Check("validity", CheckResult.FAIL, _("The credential expires ({end}) before it becomes valid ({start})."),
-                         {"start": starts.isoformat(), "end": ends.isoformat()}, status=Status.INVALID)
+        validity = Check(
+            "validity",
+            CheckResult.FAIL,
+            _("The credential expires ({end}) before it becomes valid ({start})."),
+            {"start": starts.isoformat(), "end": ends.isoformat()},
+            status=Status.INVALID,
+        )
     elif starts is not None and starts > now + _CLOCK_SKEW:
-        validity = Check("validity", CheckResult.FAIL, _("Not valid until {date}."), {"date": starts.isoformat()},
-                         status=Status.NOT_YET_VALID)
+        validity = Check(
+            "validity",
+            CheckResult.FAIL,
+            _("Not valid until {date}."),
+            {"date": starts.isoformat()},
+            status=Status.NOT_YET_VALID,
+        )
     elif starts is not None:
         validity = Check("validity", CheckResult.PASS, _("Valid since {date}."), {"date": starts.isoformat()})
     else:
@@ -681,20 +792,36 @@ def verify_ob3(
     except OpenBadgesError as error:
         implied = Status.UNSUPPORTED if isinstance(error, UnsupportedError) else Status.INVALID
         check = Check("format", CheckResult.FAIL, error.template, dict(error.params), status=implied)
-        return VerificationResult.from_checks([check], source_kind=source_kind, payload=payload, errors=(error.message,))
+        return VerificationResult.from_checks(
+            [check], source_kind=source_kind, payload=payload, errors=(error.message,)
+        )
 
     vcdm = "VCDM 2.0" if _as_list(credential.get("@context"))[0] == VC_V2 else "VCDM 1.1"
     checks: list[Check] = _claim_problems(jws, credential) if jws else []
     types = [t for t in _as_list(credential.get("type")) if isinstance(t, str)]
     if not any(t in BADGE_TYPES for t in types):
         # Still check proof and status: "forged" or "revoked" says more than "not a badge".
-        checks.append(Check("format", CheckResult.FAIL,
-                            _("This Verifiable Credential is not an Open Badge (type {types}); its proof and status were still checked."),
-                            {"types": ", ".join(types)}, status=Status.UNSUPPORTED))
+        checks.append(
+            Check(
+                "format",
+                CheckResult.FAIL,
+                _(
+                    "This Verifiable Credential is not an Open Badge (type {types}); its proof and status were still checked."
+                ),
+                {"types": ", ".join(types)},
+                status=Status.UNSUPPORTED,
+            )
+        )
     if not checks:
         shape = _("VC-JWT") if jws else _("embedded proof")
-        checks.append(Check("format", CheckResult.PASS, _("An Open Badges 3.0 credential ({vcdm}, {shape})."),
-                            {"vcdm": vcdm, "shape": shape}))
+        checks.append(
+            Check(
+                "format",
+                CheckResult.PASS,
+                _("An Open Badges 3.0 credential ({vcdm}, {shape})."),
+                {"vcdm": vcdm, "shape": shape},
+            )
+        )
     checks.append(_contexts_check(credential, is_jwt=jws is not None))
     if jws:
         signature, key = verify_jws(jws, issuer_id(credential), fetch=fetch, documents=documents)
@@ -705,8 +832,17 @@ def verify_ob3(
         # A forged credential's status URL is the forger's: do not fetch it.
         checks.append(Check("revocation", CheckResult.SKIPPED, _("Not checked: the signature did not verify.")))
     else:
-        checks.append(status.check_status(credential, fetch=fetch, now=now, documents=documents,
-                                          verify_list=_list_verifier(fetch=fetch, now=now, documents=documents),
-                                          read_date=read_date))
+        checks.append(
+            status.check_status(
+                credential,
+                fetch=fetch,
+                now=now,
+                documents=documents,
+                verify_list=_list_verifier(fetch=fetch, now=now, documents=documents),
+                read_date=read_date,
+            )
+        )
     checks += _date_checks(starts, ends, now)
-    return VerificationResult.from_checks(checks, badge=badge, source_kind=source_kind, payload=payload, documents=documents)
+    return VerificationResult.from_checks(
+        checks, badge=badge, source_kind=source_kind, payload=payload, documents=documents
+    )

@@ -109,15 +109,25 @@ def check_status(
     if entries is None:
         return Check(_NAME, CheckResult.PASS, _("The credential has no status entry: it cannot be revoked."))
     checks = [
-        _check_entry(entry, credential, fetch=fetch, now=now, documents=documents, verify_list=verify_list,
-                     read_date=read_date)
+        _check_entry(
+            entry, credential, fetch=fetch, now=now, documents=documents, verify_list=verify_list, read_date=read_date
+        )
         for entry in (entries if isinstance(entries, list) else [entries])
     ]
     order = [Status.REVOKED, Status.SUSPENDED, Status.UNREACHABLE, Status.UNSUPPORTED, Status.INVALID]
     failing = [c for c in checks if c.result in (CheckResult.FAIL, CheckResult.ERROR)]
     if failing:
         return min(failing, key=lambda c: order.index(c.status) if c.status in order else len(order))
-    return checks[0] if len(checks) == 1 else Check(_NAME, CheckResult.PASS, _("Not revoked or suspended ({count} status entries checked)."), {"count": len(checks)})
+    return (
+        checks[0]
+        if len(checks) == 1
+        else Check(
+            _NAME,
+            CheckResult.PASS,
+            _("Not revoked or suspended ({count} status entries checked)."),
+            {"count": len(checks)},
+        )
+    )
 
 
 def _check_entry(
@@ -135,19 +145,29 @@ def _check_entry(
     kind = next((t for t in _types(entry.get("type")) if t in _LIST_TYPES or t == "1EdTechRevocationList"), None)
     if kind is None:
         name = ", ".join(_types(entry.get("type"))) or "?"
-        return Check(_NAME, CheckResult.ERROR, _("Status unknown: the status method {method} is not supported."),
-                     {"method": name}, status=Status.UNSUPPORTED)
+        return Check(
+            _NAME,
+            CheckResult.ERROR,
+            _("Status unknown: the status method {method} is not supported."),
+            {"method": name},
+            status=Status.UNSUPPORTED,
+        )
     try:
         if kind == "1EdTechRevocationList":
             return _check_1edtech_list(entry, credential, fetch=fetch, documents=documents)
-        return _check_bitstring(entry, kind, fetch=fetch, now=now, documents=documents, verify_list=verify_list,
-                                read_date=read_date)
+        return _check_bitstring(
+            entry, kind, fetch=fetch, now=now, documents=documents, verify_list=verify_list, read_date=read_date
+        )
     except FetchError as error:
-        return Check(_NAME, CheckResult.ERROR, _("Status unknown: could not fetch {url} ({reason})."),
-                     {"url": error.url, "reason": error.as_message()}, status=Status.UNREACHABLE)
+        return Check(
+            _NAME,
+            CheckResult.ERROR,
+            _("Status unknown: could not fetch {url} ({reason})."),
+            {"url": error.url, "reason": error.as_message()},
+            status=Status.UNREACHABLE,
+        )
     except _Unusable as problem:
-        return Check(_NAME, CheckResult.ERROR, problem.template,
-                     dict(problem.params), status=Status.UNREACHABLE)
+        return Check(_NAME, CheckResult.ERROR, problem.template, dict(problem.params), status=Status.UNREACHABLE)
 
 
 def _check_bitstring(
@@ -163,8 +183,13 @@ def _check_bitstring(
     url = entry.get("statusListCredential")
     raw_index = entry.get("statusListIndex")
     if not isinstance(url, str) or not str(raw_index).isdigit():
-        return Check(_NAME, CheckResult.FAIL, _("The credential's {kind} entry lacks a list URL or index."),
-                     {"kind": kind}, status=Status.INVALID)
+        return Check(
+            _NAME,
+            CheckResult.FAIL,
+            _("The credential's {kind} entry lacks a list URL or index."),
+            {"kind": kind},
+            status=Status.INVALID,
+        )
     index = int(str(raw_index))
     purpose = str(entry.get("statusPurpose") or "revocation")
     try:
@@ -175,62 +200,123 @@ def _check_bitstring(
         raise _Unusable(_("Status unknown, list unusable: the status list at {url} is not a JSON object."), url=url)
     expected_type = _LIST_TYPES[kind]
     if expected_type not in _types(listed.get("type")):
-        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is not a {type}."), url=url, type=expected_type)
+        raise _Unusable(
+            _("Status unknown, list unusable: the status list at {url} is not a {type}."), url=url, type=expected_type
+        )
     try:
         starts = read_date(listed.get("validFrom") or listed.get("issuanceDate"))
         ends = read_date(listed.get("validUntil") or listed.get("expirationDate"))
     except OpenBadgesError as error:
-        raise _Unusable(_("Status unknown, list unusable: the status list at {url} has an unreadable date."), url=url) from error
+        raise _Unusable(
+            _("Status unknown, list unusable: the status list at {url} has an unreadable date."), url=url
+        ) from error
     if starts is not None and starts > now:
-        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is not valid until {date}."), url=url, date=starts.isoformat())
+        raise _Unusable(
+            _("Status unknown, list unusable: the status list at {url} is not valid until {date}."),
+            url=url,
+            date=starts.isoformat(),
+        )
     if ends is not None and ends < now:
-        raise _Unusable(_("Status unknown, list unusable: the status list at {url} expired on {date}."), url=url, date=ends.isoformat())
+        raise _Unusable(
+            _("Status unknown, list unusable: the status list at {url} expired on {date}."),
+            url=url,
+            date=ends.isoformat(),
+        )
     problem = verify_list(listed)
     if problem is not None:
-        raise _Unusable(_("Status unknown, list unusable: the status list at {url} does not verify: {reason}"), url=url, reason=problem)
+        raise _Unusable(
+            _("Status unknown, list unusable: the status list at {url} does not verify: {reason}"),
+            url=url,
+            reason=problem,
+        )
     subject = listed.get("credentialSubject")
     if not isinstance(subject, dict):
         raise _Unusable(_("Status unknown, list unusable: the status list at {url} has no credentialSubject."), url=url)
     list_purposes = _types(subject.get("statusPurpose")) or ["revocation"]
     if purpose not in list_purposes:
-        raise _Unusable(_("Status unknown, list unusable: the status list at {url} is for {list_purpose}, not {purpose}."), url=url,
-                        list_purpose=", ".join(list_purposes), purpose=purpose)
+        raise _Unusable(
+            _("Status unknown, list unusable: the status list at {url} is for {list_purpose}, not {purpose}."),
+            url=url,
+            list_purpose=", ".join(list_purposes),
+            purpose=purpose,
+        )
     try:
         bits = decode_status_list(str(subject.get("encodedList", "")))
         is_set = bit_is_set(bits, index)
     except ValueError as error:
-        raise _Unusable(_("Status unknown, list unusable: the status list at {url} cannot be decoded."), url=url) from error
+        raise _Unusable(
+            _("Status unknown, list unusable: the status list at {url} cannot be decoded."), url=url
+        ) from error
     except IndexError as error:
-        raise _Unusable(_("Status unknown, list unusable: index {index} is beyond the end of the status list at {url}."), url=url, index=index) from error
+        raise _Unusable(
+            _("Status unknown, list unusable: index {index} is beyond the end of the status list at {url}."),
+            url=url,
+            index=index,
+        ) from error
     params = {"url": url, "index": index, "purpose": purpose}
     if not is_set:
-        return Check(_NAME, CheckResult.PASS, _("Not revoked: bit {index} of the {purpose} list at {url} is clear."), params)
+        return Check(
+            _NAME, CheckResult.PASS, _("Not revoked: bit {index} of the {purpose} list at {url} is clear."), params
+        )
     if purpose == "revocation":
-        return Check(_NAME, CheckResult.FAIL, _("Revoked by the issuer (bit {index} of the status list at {url})."),
-                     params, status=Status.REVOKED)
+        return Check(
+            _NAME,
+            CheckResult.FAIL,
+            _("Revoked by the issuer (bit {index} of the status list at {url})."),
+            params,
+            status=Status.REVOKED,
+        )
     if purpose == "suspension":
-        return Check(_NAME, CheckResult.FAIL, _("Suspended by the issuer (bit {index} of the status list at {url})."),
-                     params, status=Status.SUSPENDED)
-    return Check(_NAME, CheckResult.SKIPPED, _("The status list at {url} sets a {purpose} flag, which says nothing about revocation."), params)
+        return Check(
+            _NAME,
+            CheckResult.FAIL,
+            _("Suspended by the issuer (bit {index} of the status list at {url})."),
+            params,
+            status=Status.SUSPENDED,
+        )
+    return Check(
+        _NAME,
+        CheckResult.SKIPPED,
+        _("The status list at {url} sets a {purpose} flag, which says nothing about revocation."),
+        params,
+    )
 
 
-def _check_1edtech_list(entry: dict[str, Any], credential: dict[str, Any], *, fetch: Fetch, documents: dict[str, str]) -> Check:
+def _check_1edtech_list(
+    entry: dict[str, Any], credential: dict[str, Any], *, fetch: Fetch, documents: dict[str, str]
+) -> Check:
     url = entry.get("id")
     if not isinstance(url, str):
-        return Check(_NAME, CheckResult.FAIL, _("The credential's 1EdTechRevocationList entry has no URL."), status=Status.INVALID)
+        return Check(
+            _NAME,
+            CheckResult.FAIL,
+            _("The credential's 1EdTechRevocationList entry has no URL."),
+            status=Status.INVALID,
+        )
     try:
         listed = _fetch_json(url, fetch=fetch, documents=documents)
     except BadgeFormatError as error:
-        raise _Unusable(_("Status unknown, list unusable: the revocation list at {url} is not JSON."), url=url) from error
+        raise _Unusable(
+            _("Status unknown, list unusable: the revocation list at {url} is not JSON."), url=url
+        ) from error
     items = listed.get("revokedCredential") if isinstance(listed, dict) else None
     if not isinstance(items, list):
-        raise _Unusable(_("Status unknown, list unusable: the revocation list at {url} has no revokedCredential list."), url=url)
+        raise _Unusable(
+            _("Status unknown, list unusable: the revocation list at {url} has no revokedCredential list."), url=url
+        )
     credential_id = credential.get("id")
     for item in items:
         if isinstance(item, dict) and credential_id is not None and item.get("id") == credential_id:
             if item.get("revoked", True) is False:
                 break
             reason = str(item.get("revocationReason") or "")
-            return Check(_NAME, CheckResult.FAIL, _("Revoked by the issuer (listed at {url}). {reason}"),
-                         {"url": url, "reason": reason}, status=Status.REVOKED)
-    return Check(_NAME, CheckResult.PASS, _("Not revoked: the revocation list at {url} does not list it."), {"url": url})
+            return Check(
+                _NAME,
+                CheckResult.FAIL,
+                _("Revoked by the issuer (listed at {url}). {reason}"),
+                {"url": url, "reason": reason},
+                status=Status.REVOKED,
+            )
+    return Check(
+        _NAME, CheckResult.PASS, _("Not revoked: the revocation list at {url} does not list it."), {"url": url}
+    )

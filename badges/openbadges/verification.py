@@ -63,8 +63,13 @@ def _follow_pasted_url(url: str, *, fetch: Fetch) -> str:
         fetched = fetch(url, kind="any")
     except FetchError as error:
         if error.status == 410:
-            check = Check("revocation", CheckResult.FAIL, _("The issuer says this badge was revoked (HTTP 410 at {url})."),
-                          {"url": url}, status=Status.REVOKED)
+            check = Check(
+                "revocation",
+                CheckResult.FAIL,
+                _("The issuer says this badge was revoked (HTTP 410 at {url})."),
+                {"url": url},
+                status=Status.REVOKED,
+            )
             raise _RevokedAtSource(VerificationResult.from_checks([check])) from error
         raise
     if fetched.content_type.startswith("image/") or fetched.body[:8] == b"\x89PNG\r\n\x1a\n":

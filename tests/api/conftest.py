@@ -45,5 +45,3 @@ def kenji(other_user):
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {create_token(user=other_user, name='Kenji')[1]}")
     return client
-
-

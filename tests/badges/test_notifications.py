@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def notice(user, kind: str, name: str = "Data Science Basics") -> Notification:
-    badge = Badge.objects.create(owner=user, fingerprint=f"fp-{name}-{kind}", name=name, status=Status.REVOKED,
-                                 issuer_name="Prefectural Learning Centre", source_kind="url")
+    badge = Badge.objects.create(
+        owner=user,
+        fingerprint=f"fp-{name}-{kind}",
+        name=name,
+        status=Status.REVOKED,
+        issuer_name="Prefectural Learning Centre",
+        source_kind="url",
+    )
     return Notification.objects.create(user=user, badge=badge, kind=kind)
 
 

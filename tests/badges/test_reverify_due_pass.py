@@ -28,11 +28,22 @@ def generous_host_limits(settings):
 
 def make_badges(owner, count: int, *, url: str = "https://issuer.example/assertions/{n}", **fields) -> list[Badge]:
     """Rows as an import leaves them, without the network: hosted badges checked long ago."""
-    defaults = {"status": Status.VALID, "last_definitive_status": Status.VALID, "next_check_at": NOW - timedelta(hours=1),
-                "source_kind": "url", "name": "Data Science Basics"}
+    defaults = {
+        "status": Status.VALID,
+        "last_definitive_status": Status.VALID,
+        "next_check_at": NOW - timedelta(hours=1),
+        "source_kind": "url",
+        "name": "Data Science Basics",
+    }
     defaults.update(fields)
     return Badge.objects.bulk_create(
-        Badge(owner=owner, fingerprint=url.format(n=n)[-64:], source_url=url.format(n=n), badge_id=url.format(n=n), **defaults)
+        Badge(
+            owner=owner,
+            fingerprint=url.format(n=n)[-64:],
+            source_url=url.format(n=n),
+            badge_id=url.format(n=n),
+            **defaults,
+        )
         for n in range(count)
     )
 
@@ -74,8 +85,9 @@ def test_an_unreachable_badge_past_its_expiry_is_expired_but_a_revoked_one_stays
 
 
 @pytest.mark.django_db
-def test_due_badges_are_claimed_in_bounded_batches_and_queued_after_commit(user, settings,
-                                                                         django_capture_on_commit_callbacks):
+def test_due_badges_are_claimed_in_bounded_batches_and_queued_after_commit(
+    user, settings, django_capture_on_commit_callbacks
+):
     settings.BADGE_REVERIFY_BATCH_SIZE = 4
     settings.BADGE_REVERIFY_MAX_BATCHES = 2
     make_badges(user, 10)
@@ -152,8 +164,9 @@ def test_two_concurrent_due_passes_never_queue_the_same_badge_twice(user, settin
 
 
 @pytest.mark.django_db
-def test_the_issuer_revokes_and_the_next_pass_marks_it_revoked_and_notifies(user, issuer_server,
-                                                                          django_capture_on_commit_callbacks):
+def test_the_issuer_revokes_and_the_next_pass_marks_it_revoked_and_notifies(
+    user, issuer_server, django_capture_on_commit_callbacks
+):
     from badges.services import import_badge
 
     hosted = HostedBadge(issuer_server).publish()

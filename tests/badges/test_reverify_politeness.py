@@ -32,9 +32,16 @@ def publish_many(issuer_server, owner, count: int) -> list[Badge]:
         hosted = HostedBadge(issuer_server, slug=str(n))
         issuer_server.serve(f"/assertions/{n}", hosted.assertion())
     return Badge.objects.bulk_create(
-        Badge(owner=owner, fingerprint=f"fp-{n}", source_kind="url", status=Status.VALID,
-              last_definitive_status=Status.VALID, next_check_at=NOW - timedelta(minutes=1),
-              source_url=first.server.url(f"/assertions/{n}"), badge_id=first.server.url(f"/assertions/{n}"))
+        Badge(
+            owner=owner,
+            fingerprint=f"fp-{n}",
+            source_kind="url",
+            status=Status.VALID,
+            last_definitive_status=Status.VALID,
+            next_check_at=NOW - timedelta(minutes=1),
+            source_url=first.server.url(f"/assertions/{n}"),
+            badge_id=first.server.url(f"/assertions/{n}"),
+        )
         for n in range(count)
     )
 
@@ -74,8 +81,9 @@ def test_a_stale_document_is_revalidated_with_its_etag(user, issuer_server, sett
     assert issuer_server.last_request("/badges/data-science").headers.get("if-none-match") == '"v1"'
 
 
-def test_a_host_at_its_concurrency_limit_postpones_the_check_without_a_failure(user, issuer_server, settings,
-                                                                               monkeypatch):
+def test_a_host_at_its_concurrency_limit_postpones_the_check_without_a_failure(
+    user, issuer_server, settings, monkeypatch
+):
     settings.BADGE_HOST_MAX_CONCURRENT = 1
     [badge] = publish_many(issuer_server, user, 1)
     requeued = []

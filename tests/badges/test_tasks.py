@@ -58,7 +58,9 @@ def test_reverify_without_sync_queues_the_checks(user, issuer_server, monkeypatc
     assert "1 checks queued" in capsys.readouterr().out
 
 
-def test_reverify_due_sync_runs_the_due_pass_in_process(user, issuer_server, capsys, django_capture_on_commit_callbacks):
+def test_reverify_due_sync_runs_the_due_pass_in_process(
+    user, issuer_server, capsys, django_capture_on_commit_callbacks
+):
     hosted = HostedBadge(issuer_server).publish()
     badge = import_badge(owner=user, url=hosted.assertion_url)
     Badge.objects.filter(pk=badge.pk).update(next_check_at=timezone.now() - timedelta(minutes=1))
@@ -76,9 +78,15 @@ def test_reverify_names_a_missing_badge():
 
 
 def test_the_admin_badge_list_shows_counts_overdue_checks_and_failing_hosts(admin_client, user):
-    Badge.objects.create(owner=user, fingerprint="a", status=Status.UNREACHABLE, source_kind="url",
-                         badge_id="https://down.example/a/1", unreachable_since=timezone.now(),
-                         next_check_at=timezone.now() - timedelta(days=1))
+    Badge.objects.create(
+        owner=user,
+        fingerprint="a",
+        status=Status.UNREACHABLE,
+        source_kind="url",
+        badge_id="https://down.example/a/1",
+        unreachable_since=timezone.now(),
+        next_check_at=timezone.now() - timedelta(days=1),
+    )
     response = admin_client.get("/admin/badges/badge/")
     assert response.status_code == 200
     summary = response.context["reverification"]

@@ -21,9 +21,22 @@ def start_worker(env: dict[str, str], *extra: str) -> subprocess.Popen:
     base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_DATA_DIR")}
     base.update(env)
     return subprocess.Popen(
-        [CELERY, "-A", "config", "worker", "--pool=solo", "--loglevel=INFO", "--without-mingle",
-         "--without-gossip", *extra],
-        cwd=ROOT, env=base, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            CELERY,
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-mingle",
+            "--without-gossip",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=base,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

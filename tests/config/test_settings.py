@@ -18,7 +18,9 @@ def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Co
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    result = run_manage("check", env={"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "manabi.example.jp"}, tmp_path=tmp_path)
+    result = run_manage(
+        "check", env={"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "manabi.example.jp"}, tmp_path=tmp_path
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 

@@ -67,8 +67,13 @@ def test_dcc_fixture_verdicts(relative: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["legacy-expiredStatus-noExpiry.json", "legacy-missingTypeStatus-noExpiry.json",
-             "legacy-notYetValidStatus-noExpiry.json", "legacy-tamperedStatus-noExpiry.json"]
+    "name",
+    [
+        "legacy-expiredStatus-noExpiry.json",
+        "legacy-missingTypeStatus-noExpiry.json",
+        "legacy-notYetValidStatus-noExpiry.json",
+        "legacy-tamperedStatus-noExpiry.json",
+    ],
 )
 def test_broken_status_list_means_status_unknown(name: str) -> None:
     result = verify_file(f"dcc-vc-test-fixtures/verifiableCredentials/v2/ed25519/didKey/{name}")
@@ -128,8 +133,11 @@ def test_safe_mode_breaker_says_why() -> None:
 
 
 def test_golden_vector_verifies() -> None:
-    result = verify_ob3((TEST_VECTOR_DIR / "signed-credential.json").read_text(), fetch=corpus_fetch(
-        json.loads((TEST_VECTOR_DIR / "signed-credential.json").read_text())), now=NOW)
+    result = verify_ob3(
+        (TEST_VECTOR_DIR / "signed-credential.json").read_text(),
+        fetch=corpus_fetch(json.loads((TEST_VECTOR_DIR / "signed-credential.json").read_text())),
+        now=NOW,
+    )
     assert result.status is Status.VALID
 
 

@@ -30,8 +30,10 @@ def test_vcdm2_fields() -> None:
 
 
 def test_identifier_recipients() -> None:
-    badge = parse("dcc-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/"
-                  "legacyRegistry-noStatus-noExpiry-identityHash.json")
+    badge = parse(
+        "dcc-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/"
+        "legacyRegistry-noStatus-noExpiry-identityHash.json"
+    )
     assert any(not r.hashed and r.type for r in badge.recipients)
 
 
@@ -47,8 +49,10 @@ def test_expiration_date_read_from_vcdm11() -> None:
 
 
 def test_alignments_and_criteria() -> None:
-    badge = parse("dcc-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/"
-                  "legacyRegistry-noStatus-noExpiry-alignments.json")
+    badge = parse(
+        "dcc-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/"
+        "legacyRegistry-noStatus-noExpiry-alignments.json"
+    )
     assert badge.alignments and badge.alignments[0].name
 
 
@@ -60,8 +64,14 @@ def test_subject_id_is_a_recipient() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ["not json", "{", "[]", '{"@context": ["https://w3id.org/openbadges/v2"], "type": "Assertion"}',
-     '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}', "a.b"],
+    [
+        "not json",
+        "{",
+        "[]",
+        '{"@context": ["https://w3id.org/openbadges/v2"], "type": "Assertion"}',
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}',
+        "a.b",
+    ],
 )
 def test_unreadable_payloads_are_invalid_not_exceptions(payload: str) -> None:
     result = verify_ob3(payload, fetch=lambda url, kind="json": None, now=NOW)  # type: ignore[arg-type,return-value]
@@ -85,9 +95,11 @@ def test_status_list_bits_msb_first() -> None:
 
 
 def test_dcc_status_list_has_bits_2_6_8() -> None:
-    listed = json.loads(corpus_documents()[
-        "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/e5WK8CbZ1GjycuPombrj"
-    ])
+    listed = json.loads(
+        corpus_documents()[
+            "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/e5WK8CbZ1GjycuPombrj"
+        ]
+    )
     bits = status.decode_status_list(listed["credentialSubject"]["encodedList"])
     assert [i for i in range(12) if status.bit_is_set(bits, i)] == [2, 6, 8]
     assert len(bits) * 8 == 100_000  # shorter than the spec minimum: tolerated

@@ -27,7 +27,9 @@ def issuer() -> tuple[ed25519.Ed25519PrivateKey, str]:
 
 
 def sign(credential: dict[str, Any], key: ed25519.Ed25519PrivateKey, did: str) -> str:
-    return json.dumps(signing.sign_data_integrity(credential, private_key=key, verification_method=signing.did_key_method(did)))
+    return json.dumps(
+        signing.sign_data_integrity(credential, private_key=key, verification_method=signing.did_key_method(did))
+    )
 
 
 def verify(payload: str, documents: dict[str, Any] | None = None, **kwargs: Any) -> VerificationResult:
@@ -52,7 +54,14 @@ def test_fresh_data_integrity_credential_is_valid(issuer: tuple[ed25519.Ed25519P
     result = verify(sign(signing.build_credential(issuer=did), key, did))
     assert result.status is Status.VALID
     assert [c.name for c in result.checks] == [
-        "format", "contexts", "signature", "key", "recipient", "revocation", "expiry", "validity"
+        "format",
+        "contexts",
+        "signature",
+        "key",
+        "recipient",
+        "revocation",
+        "expiry",
+        "validity",
     ]
     assert "eddsa-rdfc-2022" in result.check("signature").text
 
@@ -65,7 +74,9 @@ def test_one_byte_tamper_is_invalid(issuer: tuple[ed25519.Ed25519PrivateKey, str
     assert result.check("signature").result is CheckResult.FAIL
 
 
-def test_added_undefined_term_is_rejected_even_though_pyld_would_drop_it(issuer: tuple[ed25519.Ed25519PrivateKey, str]) -> None:
+def test_added_undefined_term_is_rejected_even_though_pyld_would_drop_it(
+    issuer: tuple[ed25519.Ed25519PrivateKey, str],
+) -> None:
     key, did = issuer
     signed = json.loads(sign(signing.build_credential(issuer=did, credential_id="urn:uuid:1"), key, did))
     signed["credentialSubject"]["achievement"]["criteria"]["grade"] = "A+"  # not in any context
@@ -85,27 +96,39 @@ def test_key_of_another_did_is_not_the_issuers(issuer: tuple[ed25519.Ed25519Priv
     assert result.status is Status.INVALID
 
 
-def did_web_document(did: str, key: ed25519.Ed25519PrivateKey, *, controller: str | None = None,
-                     assert_method: bool = True) -> dict[str, Any]:
+def did_web_document(
+    did: str, key: ed25519.Ed25519PrivateKey, *, controller: str | None = None, assert_method: bool = True
+) -> dict[str, Any]:
     method = f"{did}#key-1"
     return {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
-        "verificationMethod": [{"id": method, "type": "Multikey", "controller": controller or did,
-                                "publicKeyMultibase": encode_ed25519_multikey(key.public_key())}],
+        "verificationMethod": [
+            {
+                "id": method,
+                "type": "Multikey",
+                "controller": controller or did,
+                "publicKeyMultibase": encode_ed25519_multikey(key.public_key()),
+            }
+        ],
         "assertionMethod": [method] if assert_method else [],
     }
 
 
 @pytest.mark.parametrize(
     ("doc_kwargs", "expected"),
-    [({}, Status.VALID), ({"controller": "did:web:evil.example"}, Status.INVALID), ({"assert_method": False}, Status.INVALID)],
+    [
+        ({}, Status.VALID),
+        ({"controller": "did:web:evil.example"}, Status.INVALID),
+        ({"assert_method": False}, Status.INVALID),
+    ],
 )
 def test_did_web_binding(doc_kwargs: dict[str, Any], expected: Status) -> None:
     key = ed25519.Ed25519PrivateKey.generate()
     did = "did:web:issuer.example:badges"
-    credential = signing.sign_data_integrity(signing.build_credential(issuer=did), private_key=key,
-                                             verification_method=f"{did}#key-1")
+    credential = signing.sign_data_integrity(
+        signing.build_credential(issuer=did), private_key=key, verification_method=f"{did}#key-1"
+    )
     documents = {did_web_url(did): did_web_document(did, key, **doc_kwargs)}
     result = verify(json.dumps(credential), documents)
     assert result.status is expected, [c.as_dict() for c in result.checks]
@@ -115,8 +138,9 @@ def test_did_web_binding(doc_kwargs: dict[str, Any], expected: Status) -> None:
 def test_unreachable_did_document_is_unreachable_not_invalid(missing: int | None) -> None:
     key = ed25519.Ed25519PrivateKey.generate()
     did = "did:web:issuer.example"
-    credential = signing.sign_data_integrity(signing.build_credential(issuer=did), private_key=key,
-                                             verification_method=f"{did}#key-1")
+    credential = signing.sign_data_integrity(
+        signing.build_credential(issuer=did), private_key=key, verification_method=f"{did}#key-1"
+    )
     documents = {} if missing is None else {"https://issuer.example/.well-known/did.json": missing}
     result = verify(json.dumps(credential), documents)
     assert result.status is Status.UNREACHABLE
@@ -135,7 +159,9 @@ def test_did_web_urls() -> None:
     ("purpose", "indexes", "expected"),
     [("revocation", [5, 7], Status.REVOKED), ("revocation", [6], Status.VALID), ("suspension", [7], Status.SUSPENDED)],
 )
-def test_own_status_list(issuer: tuple[ed25519.Ed25519PrivateKey, str], purpose: str, indexes: list[int], expected: Status) -> None:
+def test_own_status_list(
+    issuer: tuple[ed25519.Ed25519PrivateKey, str], purpose: str, indexes: list[int], expected: Status
+) -> None:
     key, did = issuer
     entry = signing.status_list_entry(LIST_URL, 7, purpose=purpose)
     payload = sign(signing.build_credential(issuer=did, credential_status=entry), key, did)
@@ -148,7 +174,9 @@ def test_own_status_list(issuer: tuple[ed25519.Ed25519PrivateKey, str], purpose:
     "broken",
     ["tampered", "expired", "not_yet_valid", "wrong_type", "wrong_purpose", "short", "unbound_key"],
 )
-def test_unusable_status_list_is_status_unknown_never_revoked(issuer: tuple[ed25519.Ed25519PrivateKey, str], broken: str) -> None:
+def test_unusable_status_list_is_status_unknown_never_revoked(
+    issuer: tuple[ed25519.Ed25519PrivateKey, str], broken: str
+) -> None:
     key, did = issuer
     entry = signing.status_list_entry(LIST_URL, 7)
     payload = sign(signing.build_credential(issuer=did, credential_status=entry), key, did)
@@ -164,13 +192,19 @@ def test_unusable_status_list_is_status_unknown_never_revoked(issuer: tuple[ed25
     listed = signed_list(key, did, [] if broken == "short" else [7], **kwargs)
     if broken == "tampered":
         listed["credentialSubject"]["encodedList"] = signing.build_status_list_credential(
-            url=LIST_URL, issuer=did, set_indexes=[])["credentialSubject"]["encodedList"]
+            url=LIST_URL, issuer=did, set_indexes=[]
+        )["credentialSubject"]["encodedList"]
     if broken == "wrong_type":
-        listed = signing.sign_data_integrity({**listed, "type": ["VerifiableCredential"]}, private_key=key,
-                                             verification_method=signing.did_key_method(did))
+        listed = signing.sign_data_integrity(
+            {**listed, "type": ["VerifiableCredential"]},
+            private_key=key,
+            verification_method=signing.did_key_method(did),
+        )
     if broken == "unbound_key":
         other_key, _other = signing.generate_ed25519_did_key()
-        listed = signing.sign_data_integrity(listed, private_key=other_key, verification_method=signing.did_key_method(_other))
+        listed = signing.sign_data_integrity(
+            listed, private_key=other_key, verification_method=signing.did_key_method(_other)
+        )
     result = verify(payload, {LIST_URL: listed})
     revocation = result.check("revocation")
     assert revocation.result is CheckResult.ERROR and revocation.status is Status.UNREACHABLE, revocation.text
@@ -197,7 +231,9 @@ def test_1edtech_revocation_list(issuer: tuple[ed25519.Ed25519PrivateKey, str]) 
 def test_unsupported_status_method_names_it(issuer: tuple[ed25519.Ed25519PrivateKey, str]) -> None:
     key, did = issuer
     entry = {"id": "https://issuer.example/s", "type": "BitstringStatusListEntry"}
-    credential = signing.build_credential(issuer=did, credential_status={**entry, "type": "VelocityRevocationListJan2021"})
+    credential = signing.build_credential(
+        issuer=did, credential_status={**entry, "type": "VelocityRevocationListJan2021"}
+    )
     credential["@context"].append("https://w3id.org/vc/status-list/2021/v1")
     result = verify(sign(credential, key, did))
     revocation = result.check("revocation")
@@ -221,7 +257,8 @@ def test_recipient_matching(issuer: tuple[ed25519.Ed25519PrivateKey, str]) -> No
 
     hashed = "sha256$" + hashlib.sha256(b"ann@example.org" + b"pepper").hexdigest()
     credential = signing.build_credential(
-        issuer=did, subject_id="did:example:ann",
+        issuer=did,
+        subject_id="did:example:ann",
         identifiers=[{"identityType": "emailAddress", "identityHash": hashed, "hashed": True, "salt": "pepper"}],
     )
     payload = sign(credential, key, did)
@@ -241,8 +278,11 @@ def b64(data: dict[str, Any] | bytes) -> str:
 
 def test_fresh_vc_jwt_is_valid_and_tamper_is_invalid(issuer: tuple[ed25519.Ed25519PrivateKey, str]) -> None:
     key, did = issuer
-    token = signing.sign_vc_jwt(signing.build_credential(issuer=did, valid_until=datetime(2030, 1, 1, tzinfo=UTC)),
-                                private_key=key, kid=signing.did_key_method(did))
+    token = signing.sign_vc_jwt(
+        signing.build_credential(issuer=did, valid_until=datetime(2030, 1, 1, tzinfo=UTC)),
+        private_key=key,
+        kid=signing.did_key_method(did),
+    )
     result = verify(token)
     assert result.status is Status.VALID, [c.as_dict() for c in result.checks]
     assert result.check("key").result is CheckResult.PASS
@@ -255,7 +295,9 @@ def test_fresh_vc_jwt_is_valid_and_tamper_is_invalid(issuer: tuple[ed25519.Ed255
 def test_vc_jwt_from_another_did_is_invalid(issuer: tuple[ed25519.Ed25519PrivateKey, str]) -> None:
     key, did = issuer
     _other_key, other_did = signing.generate_ed25519_did_key()
-    token = signing.sign_vc_jwt(signing.build_credential(issuer=other_did), private_key=key, kid=signing.did_key_method(did))
+    token = signing.sign_vc_jwt(
+        signing.build_credential(issuer=other_did), private_key=key, kid=signing.did_key_method(did)
+    )
     result = verify(token)
     assert result.check("key").result is CheckResult.FAIL and result.status is Status.INVALID
 
@@ -333,6 +375,8 @@ def test_a_shared_status_list_is_verified_once_not_for_every_badge(
     assert calls.count(LIST_URL) == 1
 
     # A list whose content changed (even re-signed) is verified afresh.
-    verify(sign(signing.build_credential(issuer=did, credential_status=signing.status_list_entry(LIST_URL, 1)), key, did),
-           {LIST_URL: signed_list(key, did, [1])})
+    verify(
+        sign(signing.build_credential(issuer=did, credential_status=signing.status_list_entry(LIST_URL, 1)), key, did),
+        {LIST_URL: signed_list(key, did, [1])},
+    )
     assert calls.count(LIST_URL) == 2

@@ -43,12 +43,15 @@ def controller_documents(credential: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(method, str) or not method.startswith("https://") or "#" not in method:
             continue
         url, fragment = method.split("#", 1)
-        doc = documents.setdefault(url, {
-            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
-            "id": issuer,
-            "verificationMethod": [],
-            "assertionMethod": [],
-        })
+        doc = documents.setdefault(
+            url,
+            {
+                "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+                "id": issuer,
+                "verificationMethod": [],
+                "assertionMethod": [],
+            },
+        )
         doc["verificationMethod"].append(
             {"id": method, "type": "Multikey", "controller": issuer, "publicKeyMultibase": fragment}
         )

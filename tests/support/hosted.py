@@ -1,8 +1,8 @@
 """Build a real hosted Open Badges 2.0 issuer on an IssuerServer: assertion, badge class, issuer, image.
 
-    badge = HostedBadge(issuer_server, recipient="hana@example.org").publish()
-    png = badge.baked_png()          # what a learner downloads from the issuer
-    badge.revoke()                   # the issuer revokes it (HTTP 410 from now on)
+badge = HostedBadge(issuer_server, recipient="hana@example.org").publish()
+png = badge.baked_png()          # what a learner downloads from the issuer
+badge.revoke()                   # the issuer revokes it (HTTP 410 from now on)
 """
 
 from __future__ import annotations

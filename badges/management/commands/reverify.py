@@ -29,8 +29,11 @@ class Command(BaseCommand):
             # The same claim as the beat task, so running this next to beat never doubles a check.
             enqueue = self._check_now if sync else enqueue_check
             counts = run_due_pass(enqueue=enqueue)
-            self.stdout.write(f"{counts['expired']} expired, {counts['enqueued']} checked" if sync else
-                              f"{counts['expired']} expired, {counts['enqueued']} checks queued")
+            self.stdout.write(
+                f"{counts['expired']} expired, {counts['enqueued']} checked"
+                if sync
+                else f"{counts['expired']} expired, {counts['enqueued']} checks queued"
+            )
             return
         badges = Badge.objects.all() if all else Badge.objects.filter(pk__in=badge)
         if badge:

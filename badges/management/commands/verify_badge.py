@@ -68,7 +68,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("source", help="a file (PNG, SVG, JSON, JWT text) or a URL")
         parser.add_argument(
-            "--recipient", action="append", default=[], metavar="IDENTITY",
+            "--recipient",
+            action="append",
+            default=[],
+            metavar="IDENTITY",
             help="an e-mail, URL, telephone or DID the badge should be issued to (repeatable)",
         )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -96,4 +99,3 @@ class Command(BaseCommand):
         self.stdout.write(_("Verdict: %(status)s") % {"status": label})
         for check in report["checks"]:
             self.stdout.write(f"  {RESULT_MARKS.get(check['result'], '?')} {check['name']}: {check['message']}")
-
