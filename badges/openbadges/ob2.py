@@ -64,8 +64,9 @@ def verify_ob2(
     ``now`` should be timezone-aware (naive is read as UTC). Checks come back in ``CHECK_NAMES`` order; the headline is
     derived from them (``VerificationResult.from_checks``).
 
-    >>> verify_ob2("https://example.org/beths-robotics-badge.json", fetch=fetch, now=now).status
-    <Status.VALID: 'valid'>
+    With a fetcher that serves the spec's example assertion, badge class and issuer,
+    ``verify_ob2("https://example.org/beths-robotics-badge.json", fetch=fetch, now=now).status`` is
+    ``Status.VALID``.
     """
     if now.tzinfo is None:
         # Comparing with the badges' aware dates would raise; a naive clock here is UTC by convention.
@@ -400,7 +401,7 @@ class _Run:
                 )
                 self.add("key", CheckResult.FAIL, Status.INVALID, _("The issuer lists no signing keys."))
             return
-        unreachable: tuple[str, str] | None = None
+        unreachable: tuple[str, FetchError] | None = None
         broken: tuple[str, OpenBadgesError] | None = None
         for url in candidates:
             try:
@@ -408,50 +409,23 @@ class _Run:
                 key = parse_key(doc, source_url=url)
                 verified = _rs256_verifies(key.public_key_pem, signing_input, signature)
             except FetchError as error:
-                unreachable = unreachable or (url, error.as_message())
+                unreachable = unreachable or (url, error)
                 continue
             except BadgeFormatError as error:
                 broken = broken or (url, error)
                 continue
             if verified:
-                self.add("signature", CheckResult.PASS, None, _("The signature matches the key {key}."), key=url)
+                self._signature_matches(url)
                 self._key_binding(key, url=url, issuer=issuer, issuer_state=issuer_state)
                 return
             if creator:
-                self.add(
-                    "signature",
-                    CheckResult.FAIL,
-                    Status.INVALID,
-                    _(
-                        "The signature does not match the key {key}: the badge was changed after it was "
-                        "signed, or not signed by that key."
-                    ),
-                    key=url,
-                )
+                self._signature_mismatch(url)
                 self._key_binding(key, url=url, issuer=issuer, issuer_state=issuer_state)
                 return
         if unreachable is not None:
-            url, reason = unreachable
-            self.add(
-                "signature",
-                CheckResult.ERROR,
-                Status.UNREACHABLE,
-                _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
-                key=url,
-                reason=reason,
-            )
-            self.add("key", CheckResult.ERROR, Status.UNREACHABLE, _("Could not fetch the signing key {key}."), key=url)
+            self._key_unreachable(*unreachable)
         elif broken is not None:
-            url, error = broken
-            self.add(
-                "signature",
-                CheckResult.FAIL,
-                Status.INVALID,
-                _("The signing key {key} is not usable: {reason}"),
-                key=url,
-                reason=error.as_message(),
-            )
-            self.add("key", CheckResult.FAIL, Status.INVALID, _("The signing key {key} is not usable."), key=url)
+            self._key_unusable(*broken)
         else:
             self.add(
                 "signature",
@@ -537,40 +511,15 @@ class _Run:
             pem = _pem_from_body(fetched.body)
             verified = _rs256_verifies(pem, signing_input, signature)
         except FetchError as error:
-            self.add(
-                "signature",
-                CheckResult.ERROR,
-                Status.UNREACHABLE,
-                _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
-                key=url,
-                reason=error.as_message(),
-            )
-            self.add("key", CheckResult.ERROR, Status.UNREACHABLE, _("Could not fetch the signing key {key}."), key=url)
+            self._key_unreachable(url, error)
             return
         except BadgeFormatError as error:
-            self.add(
-                "signature",
-                CheckResult.FAIL,
-                Status.INVALID,
-                _("The signing key {key} is not usable: {reason}"),
-                key=url,
-                reason=error.as_message(),
-            )
-            self.add("key", CheckResult.FAIL, Status.INVALID, _("The signing key {key} is not usable."), key=url)
+            self._key_unusable(url, error)
             return
         if verified:
-            self.add("signature", CheckResult.PASS, None, _("The signature matches the key {key}."), key=url)
+            self._signature_matches(url)
         else:
-            self.add(
-                "signature",
-                CheckResult.FAIL,
-                Status.INVALID,
-                _(
-                    "The signature does not match the key {key}: the badge was changed after it was signed, "
-                    "or not signed by that key."
-                ),
-                key=url,
-            )
+            self._signature_mismatch(url)
         if issuer is None:
             self._key_unavailable_from_issuer(issuer_state, signature_done=True)
             return
@@ -586,6 +535,46 @@ class _Run:
                 key=url,
                 hosts=", ".join(sorted(hosts)),
             )
+
+    # -- the signature outcomes both signed forms (1.x and 2.0) report -------------------------
+
+    def _signature_matches(self, key: str) -> None:
+        self.add("signature", CheckResult.PASS, None, _("The signature matches the key {key}."), key=key)
+
+    def _signature_mismatch(self, key: str) -> None:
+        self.add(
+            "signature",
+            CheckResult.FAIL,
+            Status.INVALID,
+            _(
+                "The signature does not match the key {key}: the badge was changed after it was signed, "
+                "or not signed by that key."
+            ),
+            key=key,
+        )
+
+    def _key_unreachable(self, key: str, error: FetchError) -> None:
+        """The key could not be fetched: both checks say "could not check", never "invalid"."""
+        self.add(
+            "signature",
+            CheckResult.ERROR,
+            Status.UNREACHABLE,
+            _("Could not fetch the signing key {key}, so the signature could not be checked: {reason}"),
+            key=key,
+            reason=error.as_message(),
+        )
+        self.add("key", CheckResult.ERROR, Status.UNREACHABLE, _("Could not fetch the signing key {key}."), key=key)
+
+    def _key_unusable(self, key: str, error: OpenBadgesError) -> None:
+        self.add(
+            "signature",
+            CheckResult.FAIL,
+            Status.INVALID,
+            _("The signing key {key} is not usable: {reason}"),
+            key=key,
+            reason=error.as_message(),
+        )
+        self.add("key", CheckResult.FAIL, Status.INVALID, _("The signing key {key} is not usable."), key=key)
 
     def _recipient(self, badge: ParsedBadge) -> None:
         if not self.identities:
