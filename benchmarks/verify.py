@@ -27,8 +27,8 @@ if str(ROOT) not in sys.path:
 
 from badges.fetch import InMemoryDocumentCache, SafeFetcher  # noqa: E402
 from badges.openbadges import baking, jsonld  # noqa: E402
+from badges.openbadges.data_integrity import data_integrity_hash  # noqa: E402
 from badges.openbadges.model import Identity  # noqa: E402
-from badges.openbadges.ob3 import data_integrity_hash  # noqa: E402
 from badges.openbadges.result import Status  # noqa: E402
 from badges.openbadges.verification import verify  # noqa: E402
 from tests.support.hosted import HostedBadge, plain_png  # noqa: E402

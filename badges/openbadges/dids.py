@@ -154,8 +154,10 @@ def _find_in_controller_doc(doc: dict[str, Any], key_id: str, *, url: str) -> Re
 def resolve_key(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> ResolvedKey:
     """Resolve a verificationMethod / ``kid`` to its public key; fetched bodies go into ``documents``.
 
-    >>> resolve_key("did:key:z6Mk…#z6Mk…", fetch=DictFetch(), documents={}).controller
-    'did:key:z6Mk…'
+    >>> from badges.openbadges.fetching import DictFetch
+    >>> did = "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+    >>> resolve_key(did + "#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi", fetch=DictFetch(), documents={}).controller == did
+    True
     """
     if key_id.startswith("did:key:"):
         did, _hash, fragment = key_id.partition("#")

@@ -17,9 +17,10 @@ from typing import Any
 import base58
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from .data_integrity import data_integrity_hash
 from .dids import encode_ed25519_multikey
-from .ob3 import VC_V2, data_integrity_hash
 from .status import encode_status_list
+from .vc import VC_V2
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 STATUS_LIST_LENGTH = 131072  # bits: the Bitstring Status List minimum, for herd privacy
@@ -93,7 +94,9 @@ def sign_data_integrity(
 ) -> dict[str, Any]:
     """A copy of ``credential`` with an eddsa-rdfc-2022 DataIntegrityProof added.
 
-    >>> sign_data_integrity(build_credential(issuer=did), private_key=key, verification_method=did_key_method(did))["proof"]["cryptosuite"]
+    >>> key, did = generate_ed25519_did_key()
+    >>> signed = sign_data_integrity(build_credential(issuer=did), private_key=key, verification_method=did_key_method(did))
+    >>> signed["proof"]["cryptosuite"]
     'eddsa-rdfc-2022'
     """
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
@@ -115,10 +118,11 @@ def _b64url(data: bytes) -> str:
 def sign_vc_jwt(credential: dict[str, Any], *, private_key: ed25519.Ed25519PrivateKey, kid: str) -> str:
     """``credential`` as an EdDSA compact VC-JWT (VCDM 2 style: the payload is the credential plus claims).
 
+    >>> key, did = generate_ed25519_did_key()
     >>> sign_vc_jwt(build_credential(issuer=did), private_key=key, kid=did_key_method(did)).count(".")
     2
     """
-    from .ob3 import issuer_id, read_date
+    from .vc import issuer_id, read_date
 
     payload = {k: v for k, v in credential.items() if k != "proof"}
     payload["iss"] = issuer_id(credential)
@@ -159,7 +163,8 @@ def build_status_list_credential(
 ) -> dict[str, Any]:
     """An unsigned BitstringStatusListCredential with the given bits set (sign it with ``sign_data_integrity``).
 
-    >>> build_status_list_credential(url=u, issuer=did, set_indexes=[3])["credentialSubject"]["statusPurpose"]
+    >>> listed = build_status_list_credential(url="https://issuer.example/status/1", issuer="did:key:z6Mk", set_indexes=[3])
+    >>> listed["credentialSubject"]["statusPurpose"]
     'revocation'
     """
     bits = bytearray(length // 8)

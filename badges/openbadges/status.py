@@ -102,7 +102,11 @@ def check_status(
 ) -> Check:
     """The ``revocation`` check for a credential's ``credentialStatus`` (one or several entries).
 
-    >>> check_status({"id": "urn:x"}, fetch=DictFetch(), now=now, documents={}, verify_list=..., read_date=...).result
+    >>> from datetime import UTC, datetime
+    >>> from badges.openbadges.fetching import DictFetch
+    >>> now = datetime(2026, 6, 1, tzinfo=UTC)
+    >>> no_list = lambda listed: None
+    >>> check_status({"id": "urn:x"}, fetch=DictFetch(), now=now, documents={}, verify_list=no_list, read_date=None).result
     <CheckResult.PASS: 'pass'>
     """
     entries = credential.get("credentialStatus")

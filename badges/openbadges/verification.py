@@ -30,7 +30,9 @@ def verify(
     ``now`` must be timezone-aware. Never raises for bad input: a payload we cannot read comes
     back as an ``invalid`` (or ``unsupported``) result whose ``format`` check says why.
 
-    >>> verify(b"not a badge", fetch=DictFetch(), now=now).status
+    >>> from datetime import UTC, datetime
+    >>> from badges.openbadges.fetching import DictFetch
+    >>> verify(b"not a badge", fetch=DictFetch(), now=datetime(2026, 6, 1, tzinfo=UTC)).status
     <Status.INVALID: 'invalid'>
     """
     try:

@@ -380,3 +380,18 @@ def test_a_shared_status_list_is_verified_once_not_for_every_badge(
         {LIST_URL: signed_list(key, did, [1])},
     )
     assert calls.count(LIST_URL) == 2
+
+
+def test_the_status_list_memo_keeps_time_by_the_clock_it_is_given() -> None:
+    from datetime import timedelta
+
+    from badges.openbadges.ob3 import VerifiedListMemo
+
+    memo = VerifiedListMemo(ttl=timedelta(minutes=10))
+    key = memo.key({"id": LIST_URL})
+    checked = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    memo.remember(key, now=checked)
+    assert memo.seen(key, now=checked + timedelta(minutes=9))
+    assert not memo.seen(key, now=checked + timedelta(minutes=10))
+    # A clock that runs behind the remembered check proves nothing about freshness.
+    assert not memo.seen(key, now=checked - timedelta(seconds=1))
