@@ -13,9 +13,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import error_responses
-from wallet.services import remove_badge, set_badge_hidden, status_now
+from config.api import error_body, error_responses
 
+from .filters import filter_badges
 from .models import Badge, Notification, Verification
 from .notifications import mark_notifications_read
 from .serializers import (
@@ -30,10 +30,10 @@ from .serializers import (
     NotificationSerializer,
     NotificationsReadSerializer,
 )
-from .services import import_badge, reverify_badge
+from .services import ImportRefused, import_badge, remove_badge, reverify_badge, set_badge_hidden
 
-# A list never needs the verbatim document or the check details.
-LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence", "alignments")
+# Refusals that are not "your input is unusable" (422) get their own HTTP status.
+IMPORT_REFUSAL_STATUS = {"duplicate": status.HTTP_409_CONFLICT, "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE}
 
 BADGE_EXAMPLE = {
     "id": "6a1f2c1e-8d0b-4f43-9a37-0d5f3f1b2c11",
@@ -102,23 +102,14 @@ class BadgeList(generics.ListAPIView):
     serializer_class = BadgeSerializer
 
     def get_queryset(self):
-        return Badge.objects.owned_by(self.request.user).defer(*LIST_DEFER)
+        return Badge.objects.owned_by(self.request.user).for_listing()
 
     def filter_queryset(self, queryset):
         params = BadgeListFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        issuer, tag, wanted_status = (params.validated_data.get(key) for key in ("issuer", "tag", "status"))
-        if issuer:
-            queryset = queryset.filter(issuer_name=issuer)
-        if not tag and not wanted_status:
-            return queryset
-        # Tags (a JSON list) and the live status (expiry is judged now) are matched in Python, as on
-        # the wallet page; one learner's wallet is small.
-        return [
-            badge
-            for badge in queryset
-            if (not tag or tag in (badge.tags or [])) and (not wanted_status or status_now(badge) == wanted_status)
-        ]
+        wanted = {key: value for key, value in params.validated_data.items() if value}
+        # The wallet page's filter, so both answer the same.
+        return filter_badges(queryset, **wanted) if wanted else queryset
 
     @extend_schema(
         summary="List my badges",
@@ -186,11 +177,25 @@ class BadgeImport(APIView):
         data = BadgeImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         source = data.validated_data
-        # ImportRefused propagates to config.api.exception_handler, which keeps its code.
-        badge = import_badge(
-            owner=request.user, upload=source.get("file"), url=source.get("url", ""), payload=source.get("payload", "")
-        )
+        try:
+            badge = import_badge(
+                owner=request.user,
+                upload=source.get("file"),
+                url=source.get("url", ""),
+                payload=source.get("payload", ""),
+            )
+        except ImportRefused as refused:
+            return refusal_response(refused)
         return Response(BadgeDetailSerializer(badge).data, status=status.HTTP_201_CREATED)
+
+
+def refusal_response(refused: ImportRefused) -> Response:
+    """An import refusal in the API's one error shape, keeping its code (a duplicate names the badge)."""
+    details = {"badge": str(refused.badge.public_id)} if refused.badge is not None else {}
+    return Response(
+        error_body(refused.code, refused.message, details),
+        status=IMPORT_REFUSAL_STATUS.get(refused.code, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    )
 
 
 @extend_schema(tags=["badges"], parameters=[BADGE_ID])

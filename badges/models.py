@@ -55,6 +55,10 @@ class SourceKind(models.TextChoices):
     URL = "url", _("Web address")
 
 
+# Columns a list never needs (the verbatim document, the check details).
+LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence")
+
+
 class BadgeQuerySet(models.QuerySet):
     def owned_by(self, user) -> BadgeQuerySet:
         if not user.is_authenticated:
@@ -74,14 +78,9 @@ class BadgeQuerySet(models.QuerySet):
         )
         return self.filter(showing_good, expires_on__lte=now).order_by("expires_on")
 
-    def public_in(self, portfolio) -> BadgeQuerySet:
-        """The badges a viewer of this portfolio sees, in the portfolio's order (hidden ones never).
-
-        The one definition for the public pages, the printout and the public API.
-        """
-        return self.filter(portfolio_entries__portfolio=portfolio, hidden_from_public=False).order_by(
-            "portfolio_entries__position", "portfolio_entries__id"
-        )
+    def for_listing(self) -> BadgeQuerySet:
+        """Without the columns no list (page or API) needs: the verbatim document can be large."""
+        return self.defer(*LIST_DEFER)
 
 
 def original_path(instance: Badge, filename: str) -> str:
@@ -167,12 +166,23 @@ class Badge(models.Model):
         return self.expires_on is not None and self.expires_on <= timezone.now()
 
     @property
-    def display_status(self) -> str:
-        """What to show: while unreachable, the last definitive verdict (with dates alongside),
-        until the outage passes BADGE_UNVERIFIABLE_AFTER_DAYS; then "could not re-check" itself."""
-        if self.status == Status.UNREACHABLE and self.last_definitive_status and not self.is_unverifiable():
-            return self.last_definitive_status
-        return self.status
+    def status_now(self) -> str:
+        """The status a viewer sees: the one definition for pages, the API, printouts and previews.
+
+        While unreachable, the last definitive verdict (``status_note`` gives the dates) until the
+        outage passes BADGE_UNVERIFIABLE_AFTER_DAYS, then "could not re-check" itself. A badge past
+        its expiry date is expired even before the next scheduled check says so (never valid).
+        """
+        status = self.status
+        if status == Status.UNREACHABLE and self.last_definitive_status and not self.is_unverifiable():
+            status = self.last_definitive_status
+        if status == Status.VALID and self.is_expired:
+            return Status.EXPIRED
+        return status
+
+    @property
+    def status_now_label(self) -> str:
+        return str(Status(self.status_now).label)
 
     @property
     def status_note(self) -> str:

@@ -1,5 +1,6 @@
-"""The API's shapes of a badge, its checks and notifications. Validation and shaping only: the
-work (import, re-check, removal) happens in badges/services.py and wallet/services.py."""
+"""The API's shapes of a learner's own badges, their checks and notifications. Validation and
+shaping only: the work (import, re-check, removal) happens in badges/services.py. The public
+shapes (a badge as a portfolio's viewer sees it) are the wallet's: wallet/serializers.py."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from wallet.services import absolute_url, status_now
+from config.site import absolute_url
 
 from .models import Badge, Notification, Status, Verification
-from .presentation import check_message, public_check_message
+from .presentation import check_message
 
 
 class IssuerSerializer(serializers.Serializer):
@@ -34,10 +35,10 @@ class LiveStatusMixin(serializers.Serializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
     def get_status(self, badge: Badge) -> str:
-        return str(status_now(badge))
+        return str(badge.status_now)
 
     def get_status_label(self, badge: Badge) -> str:
-        return str(Status(status_now(badge)).label)
+        return badge.status_now_label
 
 
 # What every view of a badge shows, in the learner's API and the public one alike.
@@ -198,62 +199,3 @@ class NotificationFilterSerializer(serializers.Serializer):
 
 class NotificationsReadSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications were marked as read.")
-
-
-# ---------------------------------------------------------------------------------------------
-# Public: what anyone with a portfolio's link may see (never an e-mail address)
-# ---------------------------------------------------------------------------------------------
-
-
-class PublicBadgeSummarySerializer(LiveStatusMixin, serializers.ModelSerializer):
-    """A badge as a portfolio lists it. Needs ``portfolio`` in the context (for its URLs)."""
-
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    issuer = IssuerSerializer(source="*", read_only=True)
-    image_url = serializers.SerializerMethodField()
-    page_url = serializers.SerializerMethodField(help_text="The badge's public web page (the one QR codes open).")
-
-    class Meta:
-        model = Badge
-        fields = [
-            *SUMMARY_FIELDS,
-            "image_url",
-            "page_url",
-        ]
-        read_only_fields = fields
-
-    def _slug(self) -> str:
-        return self.context["portfolio"].slug
-
-    def get_image_url(self, badge: Badge) -> str:
-        return absolute_url(reverse("public_badge_image", args=[self._slug(), badge.public_id]))
-
-    def get_page_url(self, badge: Badge) -> str:
-        return absolute_url(reverse("public_badge", args=[self._slug(), badge.public_id]))
-
-
-class PublicBadgeSerializer(PublicBadgeSummarySerializer):
-    """One public badge with its checks; the recipient's address is never included."""
-
-    checks = serializers.SerializerMethodField()
-    criteria_url = serializers.CharField(read_only=True, help_text="Empty when the issuer gives none.")
-
-    class Meta(PublicBadgeSummarySerializer.Meta):
-        fields = [
-            *PublicBadgeSummarySerializer.Meta.fields,
-            "description",
-            "criteria_url",
-            "criteria_narrative",
-            "tags",
-            "alignments",
-            "evidence",
-            "checks",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(CheckSerializer(many=True))
-    def get_checks(self, badge: Badge) -> list[dict]:
-        return [
-            {"name": c.get("name", ""), "result": c.get("result", ""), "message": public_check_message(c, badge)}
-            for c in badge.checks or []
-        ]

@@ -532,6 +532,32 @@ def expire_badge(*, badge: Badge, now: datetime | None = None) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# The owner's actions on one badge
+# ---------------------------------------------------------------------------------------------
+
+# Apps append callables `fn(*, badge) -> None`, run in the removal's transaction before the badge
+# is deleted (the wallet marks the portfolios that held it as changed).
+REMOVE_HOOKS: list = []
+
+
+@transaction.atomic
+def remove_badge(*, badge: Badge) -> None:
+    """Delete a badge, its files and (through the hooks and cascades) its place everywhere else."""
+    for before_removal in REMOVE_HOOKS:
+        before_removal(badge=badge)
+    for field in (badge.original_file, badge.thumbnail):
+        if field:
+            field.delete(save=False)
+    badge.delete()
+
+
+def set_badge_hidden(*, badge: Badge, hidden: bool) -> None:
+    """Hide a badge from (or show it again on) every public page."""
+    badge.hidden_from_public = hidden
+    badge.save(update_fields=["hidden_from_public", "updated_at"])
+
+
+# ---------------------------------------------------------------------------------------------
 # The due pass: claim due badges atomically, then enqueue one check each
 # ---------------------------------------------------------------------------------------------
 
@@ -633,4 +659,13 @@ def result_as_json(result: VerificationResult) -> dict[str, Any]:
     }
 
 
-__all__ = ["ImportRefused", "expire_badge", "import_badge", "reverify_badge", "result_as_json", "run_due_pass"]
+__all__ = [
+    "ImportRefused",
+    "expire_badge",
+    "import_badge",
+    "remove_badge",
+    "reverify_badge",
+    "result_as_json",
+    "run_due_pass",
+    "set_badge_hidden",
+]

@@ -1,4 +1,4 @@
-"""The owner's badge pages, mounted at /badges/ by config/urls.py."""
+"""The owner's badge pages, mounted at /badges/ by config/urls.py (the wallet adds its own there)."""
 
 from django.urls import path
 
@@ -11,5 +11,4 @@ urlpatterns = [
     path("<uuid:public_id>/image/", views.badge_image, name="badge_image"),
     path("<uuid:public_id>/remove/", views.badge_remove, name="badge_remove"),
     path("<uuid:public_id>/visibility/", views.badge_visibility, name="badge_visibility"),
-    path("<uuid:public_id>/add-to-portfolio/", views.badge_add_to_portfolio, name="badge_add_to_portfolio"),
 ]

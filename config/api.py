@@ -19,24 +19,13 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from badges.services import ImportRefused
-
-# Refusals that are not "your input is unusable" (422) get their own HTTP status.
-IMPORT_REFUSAL_STATUS = {"duplicate": status.HTTP_409_CONFLICT, "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE}
-
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "details": details or {}}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, reshaped into the one error format; also turns ImportRefused into a response."""
-    if isinstance(exc, ImportRefused):
-        details = {"badge": str(exc.badge.public_id)} if exc.badge is not None else {}
-        return Response(
-            error_body(exc.code, exc.message, details),
-            status=IMPORT_REFUSAL_STATUS.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY),
-        )
+    """DRF's handler, reshaped into the one error format (apps answer their own refusals with ``error_body``)."""
     # get_object_or_404 raises Django's Http404: same answer for "not yours" and "not there".
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

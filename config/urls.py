@@ -13,6 +13,7 @@ urlpatterns = [
     path("wallet/", include("wallet.urls")),
     path("api/v1/", include("config.api_urls")),
     path("badges/", include("badges.urls")),
+    path("badges/", include("wallet.badge_urls")),
     # Public portfolio and share links (/p/…, /s/…): printed QR codes point here, keep them stable.
     path("", include("wallet.public_urls")),
     path("admin/", admin.site.urls),

@@ -15,8 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from badges.api import BADGE_ID
-from badges.models import Badge
-from badges.serializers import PublicBadgeSerializer
 from config.api import error_responses
 
 from .models import Portfolio
@@ -25,6 +23,7 @@ from .serializers import (
     PortfolioSerializer,
     PortfolioUpdateSerializer,
     PortfolioVisibilitySerializer,
+    PublicBadgeSerializer,
     PublicPortfolioSerializer,
 )
 from .services import (
@@ -248,7 +247,7 @@ def shared_portfolio(slug: str) -> Portfolio:
 
 def public_badges(portfolio: Portfolio):
     """The badges a viewer sees, as on the public pages (the same queryset method)."""
-    return Badge.objects.public_in(portfolio).select_related("owner")
+    return portfolio.public_badges().select_related("owner")
 
 
 class PublicEndpoint(APIView):

@@ -8,8 +8,11 @@ class WalletConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.services import DELETE_HOOKS, EXPORT_HOOKS, FILE_EXPORT_HOOKS
+        from badges import services as badge_services
+        from badges import views as badge_views
 
-        from .services import delete_wallet_files, export_wallet, export_wallet_files
+        from .services import delete_wallet_files, export_wallet, export_wallet_files, touch_portfolios_holding
+        from .views import badge_share_panel
 
         # ready() can run more than once in tests; register each hook once.
         if export_wallet not in EXPORT_HOOKS:
@@ -18,3 +21,7 @@ class WalletConfig(AppConfig):
             FILE_EXPORT_HOOKS.append(export_wallet_files)
         if delete_wallet_files not in DELETE_HOOKS:
             DELETE_HOOKS.append(delete_wallet_files)
+        if touch_portfolios_holding not in badge_services.REMOVE_HOOKS:
+            badge_services.REMOVE_HOOKS.append(touch_portfolios_holding)
+        if badge_share_panel not in badge_views.BADGE_PAGE_PANELS:
+            badge_views.BADGE_PAGE_PANELS.append(badge_share_panel)

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from badges.models import Badge, Status
+from badges.models import Badge, BadgeQuerySet
 
 
 def new_slug() -> str:
@@ -57,6 +57,15 @@ class Portfolio(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.visibility != self.Visibility.PRIVATE
+
+    def public_badges(self) -> BadgeQuerySet:
+        """The badges a viewer of this portfolio sees, in the portfolio's order (hidden ones never).
+
+        The one definition for the public pages, the printout and the public API.
+        """
+        return Badge.objects.filter(portfolio_entries__portfolio=self, hidden_from_public=False).order_by(
+            "portfolio_entries__position", "portfolio_entries__id"
+        )
 
 
 class PortfolioEntry(models.Model):
@@ -129,7 +138,3 @@ class PrintSnapshot(models.Model):
 
     def status_of(self, badge: Badge) -> str | None:
         return self.statuses.get(str(badge.public_id))
-
-    def status_label_of(self, badge: Badge) -> str:
-        status = self.status_of(badge)
-        return Status(status).label if status in Status.values else ""

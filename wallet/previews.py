@@ -1,4 +1,4 @@
-"""Link-preview (Open Graph) images and the fallback badge picture, drawn with Pillow."""
+"""Link-preview (Open Graph) images, drawn with Pillow."""
 
 from __future__ import annotations
 
@@ -84,16 +84,4 @@ def make_preview(*, title: str, subtitle: str, images: list[bytes]) -> bytes:
     draw.text((left, HEIGHT - 80), "Manabi", font=_font(34), fill="#1c5bb8")
     out = io.BytesIO()
     canvas.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
-@functools.lru_cache(maxsize=1)
-def fallback_badge_png() -> bytes:
-    """A plain round medal shown when a badge has no usable picture."""
-    image = Image.new("RGBA", (256, 256), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((16, 16, 240, 240), fill="#dfe7f3", outline="#1c5bb8", width=10)
-    draw.ellipse((88, 88, 168, 168), fill="#1c5bb8")
-    out = io.BytesIO()
-    image.save(out, format="PNG")
     return out.getvalue()

@@ -1,17 +1,17 @@
-"""The API's shapes of portfolios: the owner's view and the public one (by link)."""
+"""The API's shapes of portfolios: the owner's view, and the public one (by link) with its badges."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from badges.models import Badge
-from badges.serializers import BadgeSerializer, PublicBadgeSummarySerializer
+from badges.presentation import public_check_message
+from badges.serializers import SUMMARY_FIELDS, BadgeSerializer, CheckSerializer, IssuerSerializer, LiveStatusMixin
 
+from .links import badge_url, portfolio_url, public_url
 from .models import Portfolio
-from .services import absolute_url
 
 
 class PortfolioBadgeSerializer(BadgeSerializer):
@@ -39,7 +39,7 @@ class PortfolioSerializer(serializers.ModelSerializer):
         return PortfolioBadgeSerializer(badges, many=True, context=self.context).data
 
     def get_public_url(self, portfolio: Portfolio) -> str:
-        return absolute_url(reverse("public_portfolio", args=[portfolio.slug]))
+        return portfolio_url(portfolio)
 
 
 class PortfolioUpdateSerializer(serializers.ModelSerializer):
@@ -70,6 +70,62 @@ class PortfolioVisibilitySerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Portfolio.Visibility.choices)
 
 
+# ---------------------------------------------------------------------------------------------
+# Public: what anyone with a portfolio's link may see (never an e-mail address)
+# ---------------------------------------------------------------------------------------------
+
+
+class PublicBadgeSummarySerializer(LiveStatusMixin, serializers.ModelSerializer):
+    """A badge as a portfolio lists it. Needs ``portfolio`` in the context (for its URLs)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    issuer = IssuerSerializer(source="*", read_only=True)
+    image_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(help_text="The badge's public web page (the one QR codes open).")
+
+    class Meta:
+        model = Badge
+        fields = [
+            *SUMMARY_FIELDS,
+            "image_url",
+            "page_url",
+        ]
+        read_only_fields = fields
+
+    def get_image_url(self, badge: Badge) -> str:
+        return public_url("public_badge_image", self.context["portfolio"].slug, badge.public_id)
+
+    def get_page_url(self, badge: Badge) -> str:
+        return badge_url(self.context["portfolio"], badge)
+
+
+class PublicBadgeSerializer(PublicBadgeSummarySerializer):
+    """One public badge with its checks; the recipient's address is never included."""
+
+    checks = serializers.SerializerMethodField()
+    criteria_url = serializers.CharField(read_only=True, help_text="Empty when the issuer gives none.")
+
+    class Meta(PublicBadgeSummarySerializer.Meta):
+        fields = [
+            *PublicBadgeSummarySerializer.Meta.fields,
+            "description",
+            "criteria_url",
+            "criteria_narrative",
+            "tags",
+            "alignments",
+            "evidence",
+            "checks",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CheckSerializer(many=True))
+    def get_checks(self, badge: Badge) -> list[dict]:
+        return [
+            {"name": c.get("name", ""), "result": c.get("result", ""), "message": public_check_message(c, badge)}
+            for c in badge.checks or []
+        ]
+
+
 class PublicPortfolioSerializer(serializers.ModelSerializer):
     """What anyone with the link sees: the learner's public name, never an e-mail or a hidden badge."""
 
@@ -83,7 +139,7 @@ class PublicPortfolioSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_page_url(self, portfolio: Portfolio) -> str:
-        return absolute_url(reverse("public_portfolio", args=[portfolio.slug]))
+        return portfolio_url(portfolio)
 
     @extend_schema_field(PublicBadgeSummarySerializer(many=True))
     def get_badges(self, portfolio: Portfolio) -> list[dict]:

@@ -7,50 +7,24 @@ from datetime import date
 from typing import IO, Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.services import ExportFile
-from badges.models import Badge, SourceKind, Status
+from badges.models import Badge, SourceKind
 
 from .models import Portfolio, PortfolioEntry, PrintSnapshot, ShareLink, ShareLinkView, new_slug
 
-
-def absolute_url(path: str) -> str:
-    """The permanent address of a page, as printed in QR codes and share links (MANABI_SITE_URL)."""
-    return settings.SITE_URL + path
-
-
-def status_now(badge: Badge) -> str:
-    """The status a viewer must see: a badge past its expiry date is expired even before the next
-    scheduled check says so (never shown as valid)."""
-    status = badge.display_status
-    if status == Status.VALID and badge.is_expired:
-        return Status.EXPIRED
-    return status
-
-
 # ---------------------------------------------------------------------------------------------
-# Badges
+# Badges (hooks registered in apps.py)
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def remove_badge(*, badge: Badge) -> None:
-    """Delete a badge, its files and its place in every portfolio."""
+def touch_portfolios_holding(*, badge: Badge) -> None:
+    """A badge is about to be removed: the portfolios that held it changed (badges.services.REMOVE_HOOKS)."""
     Portfolio.objects.filter(entries__badge=badge).update(updated_at=timezone.now())
-    for field in (badge.original_file, badge.thumbnail):
-        if field:
-            field.delete(save=False)
-    badge.delete()
-
-
-def set_badge_hidden(*, badge: Badge, hidden: bool) -> None:
-    badge.hidden_from_public = hidden
-    badge.save(update_fields=["hidden_from_public", "updated_at"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +132,7 @@ def record_share_link_view(*, link: ShareLink, day: date | None = None) -> None:
 
 def record_print_snapshot(*, portfolio: Portfolio, badges: list[Badge]) -> PrintSnapshot:
     return PrintSnapshot.objects.create(
-        portfolio=portfolio, statuses={str(badge.public_id): status_now(badge) for badge in badges}
+        portfolio=portfolio, statuses={str(badge.public_id): badge.status_now for badge in badges}
     )
 
 

@@ -13,23 +13,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from badges.files import badge_download_response, badge_image_response
+from badges.filters import filter_badges, skills_of, year_of
 from badges.models import Badge, Status
 from badges.services import ImportRefused, import_badge
-from badges.views import badge_download_response, badge_image_response
+from badges.views import owned_badge
 
 from . import previews
 from .forms import ImportForm, PortfolioForm, ShareLinkForm
+from .links import badge_url, portfolio_url, public_url, share_link_url
 from .models import Portfolio, PrintSnapshot, ShareLink
 from .qr import make_qr
 from .services import (
-    absolute_url,
+    add_badge_to_portfolio,
     create_portfolio,
     create_share_link,
+    linkedin_add_url,
     move_badge,
     record_print_snapshot,
     record_share_link_view,
@@ -38,48 +42,18 @@ from .services import (
     revoke_share_link,
     set_portfolio_badges,
     share_urls,
-    status_now,
 )
-
-# Columns a list page never needs: the verbatim document can be large.
-LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence")
-
 
 # ---------------------------------------------------------------------------------------------
 # Wallet home
 # ---------------------------------------------------------------------------------------------
 
 
-def _year(badge: Badge) -> int | None:
-    return timezone.localtime(badge.issued_on).year if badge.issued_on else None
-
-
-def _skills(badge: Badge) -> list[str]:
-    names = [str(tag) for tag in badge.tags or [] if tag]
-    names += [a.get("name", "") for a in badge.alignments or [] if isinstance(a, dict) and a.get("name")]
-    return list(dict.fromkeys(names))
-
-
-def _matches(badge: Badge, *, issuer: str, tag: str, status: str, year: str, query: str) -> bool:
-    if issuer and badge.issuer_name != issuer:
-        return False
-    if tag and tag not in _skills(badge):
-        return False
-    if status and status_now(badge) != status:
-        return False
-    if year and str(_year(badge)) != year:
-        return False
-    if query:
-        text = " ".join([badge.name, badge.issuer_name, badge.description, *_skills(badge)]).casefold()
-        return all(word in text for word in query.casefold().split())
-    return True
-
-
 @login_required
 def wallet_home(request):
     # One query for the whole collection: counts and filters are worked out from it in Python, so
     # the page costs the same number of queries for 1 badge or 500.
-    badges = list(Badge.objects.owned_by(request.user).defer(*LIST_DEFER))
+    badges = list(Badge.objects.owned_by(request.user).for_listing())
     filters = {
         "issuer": request.GET.get("issuer", ""),
         "tag": request.GET.get("tag", ""),
@@ -87,10 +61,10 @@ def wallet_home(request):
         "year": request.GET.get("year", ""),
         "query": request.GET.get("q", "").strip(),
     }
-    shown = [badge for badge in badges if _matches(badge, **filters)]
+    shown = filter_badges(badges, **filters)
     timeline: dict[int | None, list[Badge]] = {}
     for badge in sorted(shown, key=lambda b: b.issued_on or b.created_at, reverse=True):
-        timeline.setdefault(_year(badge), []).append(badge)
+        timeline.setdefault(year_of(badge), []).append(badge)
     ctx = {
         "badges": badges,
         "shown": shown,
@@ -98,10 +72,10 @@ def wallet_home(request):
         "filtering": any(filters.values()),
         "view": "timeline" if request.GET.get("view") == "timeline" else "grid",
         "timeline": timeline,
-        "by_year": sorted(Counter(_year(b) for b in badges if b.issued_on).items(), reverse=True),
+        "by_year": sorted(Counter(year_of(b) for b in badges if b.issued_on).items(), reverse=True),
         "by_issuer": Counter(b.issuer_name for b in badges if b.issuer_name).most_common(),
-        "by_skill": Counter(skill for b in badges for skill in _skills(b)).most_common(20),
-        "by_status": [(s, Status(s).label, n) for s, n in Counter(status_now(b) for b in badges).most_common()],
+        "by_skill": Counter(skill for b in badges for skill in skills_of(b)).most_common(20),
+        "by_status": [(s, Status(s).label, n) for s, n in Counter(b.status_now for b in badges).most_common()],
     }
     return render(request, "wallet/home.html", ctx)
 
@@ -202,17 +176,17 @@ def portfolio_detail(request, pk: int):
     for link in links:
         link.view_days = list(link.views.all())
         link.view_total = sum(view.count for view in link.view_days)
-        link.url = absolute_url(reverse("shared_portfolio", args=[link.token]))
-    public_url = absolute_url(reverse("public_portfolio", args=[portfolio.slug]))
+        link.url = share_link_url(link)
+    page_url = portfolio_url(portfolio)
     ctx = {
         "portfolio": portfolio,
         "form": form,
         "entries": entries,
-        "all_badges": [(b, b.pk in chosen) for b in Badge.objects.owned_by(request.user).defer(*LIST_DEFER)],
+        "all_badges": [(b, b.pk in chosen) for b in Badge.objects.owned_by(request.user).for_listing()],
         "links": links,
         "link_form": ShareLinkForm(),
-        "public_url": public_url,
-        "share": share_urls(url=public_url, text=portfolio.title),
+        "public_url": page_url,
+        "share": share_urls(url=page_url, text=portfolio.title),
     }
     return render(request, "wallet/portfolio_detail.html", ctx)
 
@@ -288,13 +262,45 @@ def share_link_revoke(request, pk: int, link_pk: int):
 
 
 # ---------------------------------------------------------------------------------------------
+# The badge page's "Show and share" panel (registered in apps.py: badges.views.BADGE_PAGE_PANELS)
+# ---------------------------------------------------------------------------------------------
+
+
+def badge_share_panel(request, badge: Badge) -> str:
+    """The portfolios holding the badge, its public page and LinkedIn button, adding and hiding."""
+    portfolios = list(Portfolio.objects.owned_by(request.user).prefetch_related("entries"))
+    containing = [p for p in portfolios if any(e.badge_id == badge.pk for e in p.entries.all())]
+    shared = next((p for p in containing if p.is_shared and not badge.hidden_from_public), None)
+    page_url = badge_url(shared, badge) if shared else ""
+    ctx = {
+        "badge": badge,
+        "containing": containing,
+        "addable": [p for p in portfolios if p not in containing],
+        "public_url": page_url,
+        "linkedin_url": linkedin_add_url(badge=badge, cert_url=page_url) if page_url else "",
+    }
+    return render_to_string("wallet/_badge_share_panel.html", ctx, request=request)
+
+
+@require_POST
+def badge_add_to_portfolio(request, public_id):
+    badge = owned_badge(request, public_id)
+    portfolio = get_object_or_404(Portfolio.objects.owned_by(request.user), pk=request.POST.get("portfolio") or 0)
+    if add_badge_to_portfolio(portfolio=portfolio, badge=badge):
+        messages.success(request, _("Added to “%(title)s”.") % {"title": portfolio.title})
+    else:
+        messages.info(request, _("It was already in “%(title)s”.") % {"title": portfolio.title})
+    return redirect("badge_detail", public_id=badge.public_id)
+
+
+# ---------------------------------------------------------------------------------------------
 # Print
 # ---------------------------------------------------------------------------------------------
 
 
 def _public_entries(portfolio: Portfolio) -> list[Badge]:
     """The badges a viewer sees, in order: one query whatever their number."""
-    return list(Badge.objects.public_in(portfolio).defer(*LIST_DEFER))
+    return list(portfolio.public_badges().for_listing())
 
 
 @require_POST
@@ -317,23 +323,20 @@ def portfolio_printout(request, pk: int, snapshot_id):
     badges = [b for b in _public_entries(portfolio) if snapshot.status_of(b)]
     rows = []
     for badge in badges:
-        url = (
-            absolute_url(reverse("public_badge", args=[portfolio.slug, badge.public_id]))
-            + f"?printed={snapshot.public_id}"
-        )
+        url = badge_url(portfolio, badge) + f"?printed={snapshot.public_id}"
         # Under the QR, a link short enough to type: without the scheme and the snapshot id.
         short = url.split("://", 1)[-1].split("?", 1)[0]
         rows.append(
             {"badge": badge, "status": snapshot.status_of(badge), "url": url, "short": short, "qr": _qr_data_uri(url)}
         )
-    portfolio_url = absolute_url(reverse("public_portfolio", args=[portfolio.slug]))
+    printed_url = portfolio_url(portfolio)
     ctx = {
         "portfolio": portfolio,
         "snapshot": snapshot,
         "rows": rows,
-        "portfolio_url": portfolio_url,
-        "portfolio_short": portfolio_url.split("://", 1)[-1],
-        "portfolio_qr": _qr_data_uri(portfolio_url),
+        "portfolio_url": printed_url,
+        "portfolio_short": printed_url.split("://", 1)[-1],
+        "portfolio_qr": _qr_data_uri(printed_url),
         "learner": portfolio.owner.public_name,
     }
     return render(request, "wallet/print.html", ctx)
@@ -373,6 +376,15 @@ class Reach:
     def url(self, name: str, *args) -> str:
         return reverse(f"{self.via}_{name}", args=[self.key, *args])
 
+    def absolute_url(self, name: str, *args) -> str:
+        return public_url(f"{self.via}_{name}", self.key, *args)
+
+    def page_url(self, badge: Badge | None = None) -> str:
+        """The page a QR code of this way in opens: the portfolio's, or one badge's."""
+        if badge is None:
+            return portfolio_url(self.portfolio, via=self.via, key=self.key)
+        return badge_url(self.portfolio, badge, via=self.via, key=self.key)
+
     @property
     def noindex(self) -> bool:
         return self.link is not None or self.portfolio.visibility != Portfolio.Visibility.PUBLIC
@@ -389,7 +401,7 @@ def _reach(via: str, key: str) -> Reach:
 
 
 def _public_badge(reach: Reach, public_id) -> Badge:
-    return get_object_or_404(Badge.objects.public_in(reach.portfolio).select_related("owner"), public_id=public_id)
+    return get_object_or_404(reach.portfolio.public_badges().select_related("owner"), public_id=public_id)
 
 
 def _uuid_or_404(value: str) -> uuid.UUID:
@@ -412,7 +424,7 @@ def public_portfolio(request, reach: Reach):
     portfolio = reach.portfolio
     if reach.link is not None:
         record_share_link_view(link=reach.link)
-    page_url = absolute_url(reach.url("portfolio"))
+    page_url = reach.page_url()
     badges = _public_entries(portfolio)
     ctx = {
         "reach": reach,
@@ -421,7 +433,7 @@ def public_portfolio(request, reach: Reach):
         "badges": badges,
         "grid_key": _grid_cache_key(request, reach, badges),
         "page_url": page_url,
-        "preview_url": absolute_url(reach.url("portfolio_preview")),
+        "preview_url": reach.absolute_url("portfolio_preview"),
         "share": share_urls(url=page_url, text=portfolio.title),
     }
     return render(request, "wallet/public_portfolio.html", ctx)
@@ -442,7 +454,7 @@ def public_badge(request, reach: Reach, public_id):
     snapshot = None
     if _is_uuid(request.GET.get("printed", "")):
         snapshot = PrintSnapshot.objects.filter(portfolio=reach.portfolio, public_id=request.GET["printed"]).first()
-    page_url = absolute_url(reach.url("badge", badge.public_id))
+    page_url = reach.page_url(badge)
     ctx = {
         "reach": reach,
         "portfolio": reach.portfolio,
@@ -451,16 +463,14 @@ def public_badge(request, reach: Reach, public_id):
         "snapshot": snapshot,
         "printed_status": snapshot.status_of(badge) if snapshot else None,
         "page_url": page_url,
-        "preview_url": absolute_url(reach.url("badge_preview", badge.public_id)),
+        "preview_url": reach.absolute_url("badge_preview", badge.public_id),
         "share": share_urls(url=page_url, text=badge.name),
     }
     return render(request, "wallet/public_badge.html", ctx)
 
 
 def _qr_target(reach: Reach, public_id) -> str:
-    if public_id is None:
-        return absolute_url(reach.url("portfolio"))
-    return absolute_url(reach.url("badge", _public_badge(reach, public_id).public_id))
+    return reach.page_url(None if public_id is None else _public_badge(reach, public_id))
 
 
 @public_page

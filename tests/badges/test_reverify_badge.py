@@ -44,7 +44,7 @@ def test_a_revocation_at_the_issuer_is_definitive_recorded_and_notified(user, is
         verification = reverify_badge(badge=badge, trigger=Verification.Trigger.SCHEDULE)
 
     badge.refresh_from_db()
-    assert badge.status == badge.last_definitive_status == badge.display_status == Status.REVOKED
+    assert badge.status == badge.last_definitive_status == badge.status_now == Status.REVOKED
     assert (verification.previous_status, verification.status) == (Status.VALID, Status.REVOKED)
     assert verification.trigger == "schedule" and "410" in verification.reason
     assert list(Notification.objects.values_list("user", "badge", "kind")) == [(user.pk, badge.pk, "revoked")]
@@ -59,7 +59,7 @@ def test_an_issuer_that_is_down_keeps_the_last_verdict_visible_and_sends_no_revo
         verification = reverify_badge(badge=badge, trigger=Verification.Trigger.SCHEDULE)
         badge.refresh_from_db()
         assert badge.status == Status.UNREACHABLE
-        assert badge.display_status == Status.VALID
+        assert badge.status_now == Status.VALID
         assert badge.last_definitive_status == Status.VALID and badge.last_definitive_at == IMPORTED_AT
         assert badge.unreachable_since == failed_at
         # Japanese first: "valid as of <date>; could not re-check since <date>".
@@ -93,13 +93,13 @@ def test_after_a_month_unreachable_the_badge_is_shown_unverifiable_and_the_learn
         reverify_badge(badge=badge, trigger=Verification.Trigger.SCHEDULE)
     with time_machine.travel(IMPORTED_AT + timedelta(days=20), tick=False):
         reverify_badge(badge=badge, trigger=Verification.Trigger.SCHEDULE)
-        assert badge.display_status == Status.VALID
+        assert badge.status_now == Status.VALID
     assert Notification.objects.count() == 0
 
     with time_machine.travel(IMPORTED_AT + timedelta(days=32), tick=False):
         reverify_badge(badge=badge, trigger=Verification.Trigger.SCHEDULE)
         assert badge.is_unverifiable()
-        assert badge.display_status == Status.UNREACHABLE
+        assert badge.status_now == Status.UNREACHABLE
         assert "以降、検証できていません" in badge.status_note
         with translation.override("en"):
             assert "Could not be verified since" in badge.status_note

@@ -195,6 +195,6 @@ def test_the_issuer_stops_and_the_next_pass_keeps_the_verdict_without_a_revocati
         with django_capture_on_commit_callbacks(execute=True):
             run_due_pass(enqueue=lambda pk, lease: reverify_badge_task.run(pk, lease))
         badge.refresh_from_db()
-        assert badge.status == Status.UNREACHABLE and badge.display_status == Status.VALID
+        assert badge.status == Status.UNREACHABLE and badge.status_now == Status.VALID
     assert badge.next_check_at < NOW + timedelta(days=1, hours=1)  # retried soon, with backoff
     assert not Notification.objects.exists()

@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 
 from badges import presentation
 from badges.models import Badge, Status
-from wallet.services import status_now
 
 register = template.Library()
 
@@ -33,13 +32,11 @@ def status_tone(status: str) -> str:
 def status_pill(badge: Badge):
     """valid / expired / revoked…, or "could not re-check since <date>" while the issuer is down.
 
-    While unreachable the last definitive verdict stays visible (a revoked badge stays revoked),
-    except after BADGE_UNVERIFIABLE_AFTER_DAYS, when a once-valid badge is no longer called valid.
+    The status is ``Badge.status_now`` (while unreachable the last definitive verdict stays
+    visible, until BADGE_UNVERIFIABLE_AFTER_DAYS); the date says since when it is not re-checked.
     """
-    status = status_now(badge)
+    status = badge.status_now
     since = badge.unreachable_since if badge.status == Status.UNREACHABLE else None
-    if since and status == Status.VALID and badge.is_unverifiable():
-        status = Status.UNREACHABLE
     return {
         "label": Status(status).label if status in Status.values else status,
         "tone": status_tone(status),
