@@ -6,7 +6,7 @@ from django.conf import settings
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
-        return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
+        return settings.ACCOUNT_ALLOW_SIGNUP
 
     def save_user(self, request, user, form, commit=True):
         # A new learner keeps the language they signed up in.

@@ -63,7 +63,7 @@ def reverification_summary() -> dict:
     now = timezone.now()
     counts = dict(Badge.objects.order_by().values_list("status").annotate(n=Count("pk")))
     # Overdue: due for longer than a lease, i.e. not picked up by beat/workers (stuck or backlog).
-    lease = timedelta(seconds=getattr(settings, "BADGE_CHECK_LEASE_SECONDS", 1800))
+    lease = timedelta(seconds=settings.BADGE_CHECK_LEASE_SECONDS)
     return {
         "per_status": [(label, counts.get(value, 0), value) for value, label in Status.choices],
         "overdue": Badge.objects.filter(next_check_at__lt=now - lease).count(),

@@ -82,6 +82,14 @@ class CachedDocument:
     final_url: str
 
 
+class NetworkLimiter(Protocol):
+    """A budget per host (``badges.hosts.HostLimiter``): a slot is held around every network request."""
+
+    def acquire(self, host: str) -> str: ...
+
+    def release(self, key: str) -> None: ...
+
+
 class DocumentCache(Protocol):
     """Where ``SafeFetcher`` keeps documents between calls. Keyed by the URL asked for."""
 
@@ -183,6 +191,7 @@ class SafeFetcher:
         freshness: timedelta = timedelta(hours=1),
         now: Callable[[], datetime] | None = None,
         ca_certs: str | None = None,
+        limiter: NetworkLimiter | None = None,
     ) -> None:
         self.allow_hosts = frozenset(host.lower().strip("[]") for host in allow_hosts)
         self.connect_timeout = connect_timeout
@@ -195,6 +204,7 @@ class SafeFetcher:
         self.freshness = freshness
         self.now = now or (lambda: datetime.now(UTC))
         self.ca_certs = ca_certs or _default_ca_certs()
+        self.limiter = limiter
         self.requests_made = 0
         self._count_lock = threading.Lock()
 
@@ -212,7 +222,9 @@ class SafeFetcher:
         if cached is not None and cached.last_modified:
             conditional["If-Modified-Since"] = cached.last_modified
 
-        status, final_url, content_type, headers, body = self._get(url, kind=kind, extra_headers=conditional)
+        status, final_url, content_type, headers, body = self._get_within_limits(
+            url, kind=kind, extra_headers=conditional
+        )
         if status == 304 and cached is not None:
             cached = replace(cached, fetched_at=self.now())
             self.cache.put(url, cached)
@@ -234,6 +246,16 @@ class SafeFetcher:
     fetch = __call__
 
     # -- one request, following redirects ---------------------------------------------------------
+
+    def _get_within_limits(self, url: str, *, kind: str, extra_headers: dict[str, str]):
+        """``_get`` inside a slot of the host's budget, when a limiter was given (cache hits are free)."""
+        if self.limiter is None:
+            return self._get(url, kind=kind, extra_headers=extra_headers)
+        slot = self.limiter.acquire(host_of(url))
+        try:
+            return self._get(url, kind=kind, extra_headers=extra_headers)
+        finally:
+            self.limiter.release(slot)
 
     def _get(self, url: str, *, kind: str, extra_headers: dict[str, str]) -> tuple[int, str, str, dict, bytes]:
         deadline = time.monotonic() + self.total_timeout
@@ -441,6 +463,14 @@ def _ip_literal(host: str) -> IPAddress | None:
         return None
 
 
+def host_of(url: str) -> str:
+    """The lower-case host name of ``url``, or "" when it has none or cannot be parsed."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def _without_credentials(url: str) -> str:
     """``https://user:pw@host/x`` -> ``https://host/x`` (best effort, for messages and logs)."""
     try:
@@ -473,20 +503,24 @@ def _default_ca_certs() -> str | None:
     return certifi.where()
 
 
-def fetcher_from_settings(*, cache: DocumentCache | None = None) -> SafeFetcher:
+def fetcher_from_settings(
+    *, cache: DocumentCache | None = None, limiter: NetworkLimiter | None = None, **options
+) -> SafeFetcher:
     """A ``SafeFetcher`` configured from Django settings (imported lazily; the rest is Django-free).
 
-    Reads ``BADGE_FETCH_ALLOW_HOSTS`` (list of host names / IPs allowed to be private, default
-    none), ``BADGE_FETCH_TIMEOUT`` (total seconds per fetch, default 15; the connect timeout is
-    at most 5 s of it) and ``BADGE_FETCH_USER_AGENT``.
+    Reads ``BADGE_FETCH_ALLOW_HOSTS`` (host names / IPs allowed to be private),
+    ``BADGE_FETCH_TIMEOUT`` (total seconds per fetch; the connect timeout is at most 5 s of it)
+    and ``BADGE_FETCH_USER_AGENT``. Other ``SafeFetcher`` options (``freshness``…) pass through.
     """
     from django.conf import settings
 
-    total = float(getattr(settings, "BADGE_FETCH_TIMEOUT", 15.0))
+    total = float(settings.BADGE_FETCH_TIMEOUT)
     return SafeFetcher(
-        allow_hosts=frozenset(getattr(settings, "BADGE_FETCH_ALLOW_HOSTS", ()) or ()),
+        allow_hosts=frozenset(settings.BADGE_FETCH_ALLOW_HOSTS or ()),
         connect_timeout=min(5.0, total),
         total_timeout=total,
-        user_agent=getattr(settings, "BADGE_FETCH_USER_AGENT", DEFAULT_USER_AGENT),
+        user_agent=settings.BADGE_FETCH_USER_AGENT,
         cache=cache,
+        limiter=limiter,
+        **options,
     )

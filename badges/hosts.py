@@ -4,8 +4,8 @@ The budget lives in Django's cache, so with ``REDIS_URL`` set every worker proce
 shares it (``SET NX`` slots and ``INCR`` counters are atomic in Redis). Without Redis the cache is
 per process, so the limits hold per worker process: good enough for a laptop.
 
-Only requests that really go to the network count: ``PoliteFetcher`` takes a slot around
-``SafeFetcher._get``, which runs only when the shared document cache cannot answer.
+Only requests that really go to the network count: a ``SafeFetcher`` given a ``HostLimiter``
+(``limiter=``) takes a slot around each one, and only when the shared document cache cannot answer.
 
 A host over its budget raises ``HostBusy`` instead of waiting: the task re-queues the badge with a
 countdown, so a slow or busy host never holds a worker that could be checking other hosts.
@@ -16,12 +16,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 
-from badges.fetch import SafeFetcher
+from badges.fetch import host_of
 
 
 class HostBusy(Exception):
@@ -31,13 +30,6 @@ class HostBusy(Exception):
         super().__init__(f"{host} is busy; retry in {retry_after:.0f}s")
         self.host = host
         self.retry_after = retry_after
-
-
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 class HostLimiter:
@@ -52,10 +44,10 @@ class HostLimiter:
         max_wait: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.max_concurrent = max_concurrent or getattr(settings, "BADGE_HOST_MAX_CONCURRENT", 4)
-        self.per_second = per_second or getattr(settings, "BADGE_HOST_REQUESTS_PER_SECOND", 5)
+        self.max_concurrent = max_concurrent or settings.BADGE_HOST_MAX_CONCURRENT
+        self.per_second = per_second or settings.BADGE_HOST_REQUESTS_PER_SECOND
         # A crashed worker's slot frees itself after this long (longer than any one fetch).
-        self.slot_ttl = slot_ttl or 2 * float(getattr(settings, "BADGE_FETCH_TIMEOUT", 15)) + 5
+        self.slot_ttl = slot_ttl or 2 * float(settings.BADGE_FETCH_TIMEOUT) + 5
         self.max_wait = max_wait
         self.sleep = sleep
 
@@ -89,22 +81,6 @@ class HostLimiter:
             if time.monotonic() >= deadline:
                 raise HostBusy(host, retry_after=1 + self.max_wait)
             self.sleep(max(0.01, second + 1 - time.time()))
-
-
-class PoliteFetcher(SafeFetcher):
-    """A ``SafeFetcher`` that takes a host slot around every network fetch (cache hits are free)."""
-
-    limiter: HostLimiter | None = None
-
-    def _get(self, url: str, *, kind: str, extra_headers: dict[str, str]):
-        if self.limiter is None:
-            return super()._get(url, kind=kind, extra_headers=extra_headers)
-        host = host_of(url)
-        slot = self.limiter.acquire(host)
-        try:
-            return super()._get(url, kind=kind, extra_headers=extra_headers)
-        finally:
-            self.limiter.release(slot)
 
 
 def failing_hosts(*, limit: int = 5000) -> list[dict]:

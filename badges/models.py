@@ -205,8 +205,9 @@ class Badge(models.Model):
         """Unreachable for longer than BADGE_UNVERIFIABLE_AFTER_DAYS: no longer shown as verified."""
         if self.status != Status.UNREACHABLE or self.unreachable_since is None:
             return False
-        days = getattr(settings, "BADGE_UNVERIFIABLE_AFTER_DAYS", 30)
-        return (now or timezone.now()) - self.unreachable_since >= timedelta(days=days)
+        return (now or timezone.now()) - self.unreachable_since >= timedelta(
+            days=settings.BADGE_UNVERIFIABLE_AFTER_DAYS
+        )
 
 
 class Verification(models.Model):

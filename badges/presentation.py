@@ -1,11 +1,37 @@
-"""How a stored check reads to a person: shared by the badge pages (wallet_tags) and the API."""
+"""How verification reads to people: core messages in the viewer's language, stored checks on
+badge pages (wallet_tags) and in the API, and the JSON shape of a result (CLI and API)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
+from badges.openbadges.i18n import Message, format_message
+from badges.openbadges.result import VerificationResult
+
 from .models import Badge
-from .services import translate
+
+
+def translate(template: str, params: dict[str, Any] | None = None) -> str:
+    """A core message (English template marked with gettext_noop) in the active language.
+
+    Parameters may be nested messages (a check's "reason": a ``Message`` or its stored form
+    ``{"template", "params"}``), translated the same way, or marked phrases ("key document");
+    anything else (URLs, names) is not in the catalogue and comes back unchanged.
+    """
+    translated = {key: _translate_param(value) for key, value in (params or {}).items()}
+    return format_message(_(template), translated)
+
+
+def _translate_param(value: Any) -> Any:
+    if isinstance(value, Message):
+        return translate(value.template, dict(value.params))
+    if isinstance(value, dict) and "template" in value:
+        return translate(value["template"], value.get("params") or {})
+    if isinstance(value, str) and value:
+        return _(value)
+    return value
 
 
 def check_message(check: dict) -> str:
@@ -25,3 +51,26 @@ def public_check_message(check: dict, badge: Badge) -> str:
     for private in {badge.recipient_identity, badge.owner.email} - {""}:
         message = message.replace(private, "…")
     return message
+
+
+def result_as_json(result: VerificationResult) -> dict[str, Any]:
+    """The CLI's and the API's JSON shape of a verification result."""
+    parsed = result.badge
+    return {
+        "status": str(result.status),
+        "spec_version": str(parsed.spec_version) if parsed else None,
+        "format": str(parsed.format) if parsed else None,
+        "checks": [
+            {"name": c.name, "result": str(c.result), "message": translate(c.message, c.params)} for c in result.checks
+        ],
+        "badge": None
+        if parsed is None
+        else {
+            "name": parsed.name,
+            "issuer": {"name": parsed.issuer.name, "url": parsed.issuer.url},
+            "issued_on": parsed.issued_on.isoformat() if parsed.issued_on else None,
+            "expires_on": parsed.expires_on.isoformat() if parsed.expires_on else None,
+            "recipient": [r.identity for r in parsed.recipients],
+        },
+        "errors": list(result.errors),
+    }

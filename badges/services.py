@@ -1,4 +1,8 @@
-"""Badge workflows: the only place where the Open Badges core, the database and the network meet."""
+"""Badge workflows: import, re-verify and expire, and the truth and notice rules behind them.
+
+The only place where the Open Badges core, the database and the network meet (the fetchers are
+built in fetchers.py; how results read to people is presentation.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,19 +21,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from badges.fetch import CachedDocument as FetchedCopy
-from badges.fetch import SafeFetcher, fetcher_from_settings
-from badges.hosts import HostLimiter, PoliteFetcher
 from badges.openbadges import images
 from badges.openbadges.errors import OpenBadgesError
-from badges.openbadges.fetching import Fetch, Fetched
-from badges.openbadges.i18n import Message, format_message
+from badges.openbadges.fetching import Fetch
 from badges.openbadges.model import Identity, ParsedBadge
 from badges.openbadges.result import Status as CoreStatus
 from badges.openbadges.result import VerificationResult
 from badges.openbadges.verification import verify
 
-from .models import DEFINITIVE_STATUSES, Badge, CachedDocument, Notification, SourceKind, Status, Verification
+from .fetchers import badge_fetcher, reverify_fetch
+from .models import DEFINITIVE_STATUSES, Badge, Notification, SourceKind, Status, Verification
+from .presentation import translate
 
 logger = logging.getLogger(__name__)
 
@@ -43,75 +44,6 @@ class ImportRefused(Exception):
         self.code = code
         self.message = message
         self.badge = badge
-
-
-def translate(template: str, params: dict[str, Any] | None = None) -> str:
-    """A core message (English template marked with gettext_noop) in the active language.
-
-    Parameters may be nested messages (a check's "reason": a ``Message`` or its stored form
-    ``{"template", "params"}``), translated the same way, or marked phrases ("key document");
-    anything else (URLs, names) is not in the catalogue and comes back unchanged.
-    """
-    translated = {key: _translate_param(value) for key, value in (params or {}).items()}
-    return format_message(_(template), translated)
-
-
-def _translate_param(value: Any) -> Any:
-    if isinstance(value, Message):
-        return translate(value.template, dict(value.params))
-    if isinstance(value, dict) and "template" in value:
-        return translate(value["template"], value.get("params") or {})
-    if isinstance(value, str) and value:
-        return _(value)
-    return value
-
-
-# ---------------------------------------------------------------------------------------------
-# The shared document cache, backed by the database (one fetch of a badge class serves every badge)
-# ---------------------------------------------------------------------------------------------
-
-
-class DatabaseDocumentCache:
-    def get(self, url: str) -> FetchedCopy | None:
-        row = CachedDocument.objects.filter(url=url).first()
-        if row is None:
-            return None
-        return FetchedCopy(
-            body=bytes(row.body),
-            content_type=row.content_type,
-            etag=row.etag or None,
-            last_modified=row.last_modified or None,
-            fetched_at=row.fetched_at,
-            final_url=row.final_url or url,
-        )
-
-    def put(self, url: str, document: FetchedCopy) -> None:
-        CachedDocument.objects.update_or_create(
-            url=url,
-            defaults={
-                "body": document.body,
-                "content_type": document.content_type,
-                "etag": document.etag or "",
-                "last_modified": document.last_modified or "",
-                "fetched_at": document.fetched_at,
-                "final_url": document.final_url,
-            },
-        )
-
-
-def badge_fetcher(*, cached: bool = True, limiter: HostLimiter | None = None) -> SafeFetcher:
-    """The fetcher services use. Imports always see the issuer's current answer for the assertion
-    itself; shared documents come from the cache while fresh (BADGE_DOCUMENT_FRESHNESS_MINUTES)."""
-    if not cached:
-        return fetcher_from_settings()
-    fetcher = fetcher_from_settings(cache=DatabaseDocumentCache())
-    if limiter is not None:
-        # Same configuration, plus a per-host slot around every request that reaches the network.
-        # (PoliteFetcher only overrides a method, so switching the class of this instance is safe.)
-        fetcher.__class__ = PoliteFetcher
-        fetcher.limiter = limiter
-    fetcher.freshness = timedelta(minutes=getattr(settings, "BADGE_DOCUMENT_FRESHNESS_MINUTES", 60))
-    return fetcher
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,10 +285,10 @@ def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) ->
 def next_check_time(badge: Badge, *, now: datetime) -> datetime:
     """Daily for healthy badges (with jitter so checks spread out), exponential backoff after
     failures, and never later than the moment the badge expires."""
-    interval = timedelta(hours=getattr(settings, "BADGE_RECHECK_HOURS", 24))
+    interval = timedelta(hours=settings.BADGE_RECHECK_HOURS)
     if badge.status == Status.UNREACHABLE:
-        base = timedelta(minutes=getattr(settings, "BADGE_RETRY_BASE_MINUTES", 15))
-        cap = timedelta(hours=getattr(settings, "BADGE_RETRY_CAP_HOURS", 24))
+        base = timedelta(minutes=settings.BADGE_RETRY_BASE_MINUTES)
+        cap = timedelta(hours=settings.BADGE_RETRY_CAP_HOURS)
         # min() first on the exponent: 2**1000 after a three-year outage is still a fine int, but pointless.
         interval = min(base * (2 ** min(max(badge.consecutive_failures - 1, 0), 20)), cap)
     jitter = interval.total_seconds() * 0.1
@@ -467,27 +399,6 @@ def _copy_state(source: Badge, target: Badge) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def reverify_fetch(badge: Badge) -> Fetch:
-    """A polite fetcher for re-checking ``badge``: its own assertion URL is always revalidated
-    (freshness 0, so a revocation is seen on the next check), everything else is shared."""
-    shared = badge_fetcher(limiter=HostLimiter())
-    own = badge_fetcher(limiter=shared.limiter)
-    own.freshness = timedelta(0)
-    own_urls = {url for url in (badge.badge_id, badge.source_url) if url.startswith(("http://", "https://"))}
-
-    seen: dict[tuple[str, bool], Fetched] = {}
-
-    def fetch(url: str, *, kind: str = "json") -> Fetched:
-        # The core may ask for the same document twice in one run (as the pasted URL with kind
-        # "any", then by its id as "json"): one request answers both.
-        key = (url, kind == "image")
-        if key not in seen:
-            seen[key] = (own if url in own_urls else shared)(url, kind=kind)
-        return seen[key]
-
-    return fetch
-
-
 def expire_badge(*, badge: Badge, now: datetime | None = None) -> bool:
     """Flip a badge whose expiry date passed to EXPIRED, without any network check.
 
@@ -571,8 +482,8 @@ def claim_due_badges(*, now: datetime | None = None, limit: int | None = None) -
     the task, so a stale duplicate of a re-claimed badge knows to do nothing.
     """
     now = now or timezone.now()
-    limit = limit or getattr(settings, "BADGE_REVERIFY_BATCH_SIZE", 500)
-    lease = now + timedelta(seconds=getattr(settings, "BADGE_CHECK_LEASE_SECONDS", 1800))
+    limit = limit or settings.BADGE_REVERIFY_BATCH_SIZE
+    lease = now + timedelta(seconds=settings.BADGE_CHECK_LEASE_SECONDS)
     due = Badge.objects.due_for_verification(now)
     if connection.features.has_select_for_update_skip_locked:
         # PostgreSQL: rows another pass has locked are skipped, not waited for, and never doubled.
@@ -599,7 +510,7 @@ def holds_lease(badge: Badge, lease: str | None) -> bool:
 def postpone_check(*, badge: Badge, seconds: float, now: datetime | None = None) -> str:
     """Push a claimed check back (its host is busy) without counting a failure; returns the new lease."""
     now = now or timezone.now()
-    lease = now + timedelta(seconds=seconds + getattr(settings, "BADGE_CHECK_LEASE_SECONDS", 1800))
+    lease = now + timedelta(seconds=seconds + settings.BADGE_CHECK_LEASE_SECONDS)
     Badge.objects.filter(pk=badge.pk).update(next_check_at=lease)
     return lease.isoformat()
 
@@ -610,12 +521,12 @@ def run_due_pass(
     """One beat tick: flip expired badges, then claim due ones batch by batch and ``enqueue`` each
     after its claim commits. Bounded by BADGE_REVERIFY_MAX_BATCHES batches per tick."""
     now = now or timezone.now()
-    batch = getattr(settings, "BADGE_REVERIFY_BATCH_SIZE", 500)
+    batch = settings.BADGE_REVERIFY_BATCH_SIZE
     expired = 0
     for badge in Badge.objects.expired_but_not_marked(now).only("pk")[: batch * 2]:
         expired += expire_badge(badge=badge, now=now)
     claimed = 0
-    for _batch in range(max_batches or getattr(settings, "BADGE_REVERIFY_MAX_BATCHES", 10)):
+    for _batch in range(max_batches or settings.BADGE_REVERIFY_MAX_BATCHES):
         with transaction.atomic():
             pairs = claim_due_badges(now=now, limit=batch)
             for pk, lease in pairs:
@@ -636,36 +547,12 @@ def _stored_source(badge: Badge) -> bytes | str:
     return badge.source_url or badge.raw_payload
 
 
-def result_as_json(result: VerificationResult) -> dict[str, Any]:
-    """The CLI's and the API's JSON shape of a verification result."""
-    parsed = result.badge
-    return {
-        "status": str(result.status),
-        "spec_version": str(parsed.spec_version) if parsed else None,
-        "format": str(parsed.format) if parsed else None,
-        "checks": [
-            {"name": c.name, "result": str(c.result), "message": translate(c.message, c.params)} for c in result.checks
-        ],
-        "badge": None
-        if parsed is None
-        else {
-            "name": parsed.name,
-            "issuer": {"name": parsed.issuer.name, "url": parsed.issuer.url},
-            "issued_on": parsed.issued_on.isoformat() if parsed.issued_on else None,
-            "expires_on": parsed.expires_on.isoformat() if parsed.expires_on else None,
-            "recipient": [r.identity for r in parsed.recipients],
-        },
-        "errors": list(result.errors),
-    }
-
-
 __all__ = [
     "ImportRefused",
     "expire_badge",
     "import_badge",
     "remove_badge",
     "reverify_badge",
-    "result_as_json",
     "run_due_pass",
     "set_badge_hidden",
 ]

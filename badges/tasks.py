@@ -30,7 +30,7 @@ RETRY_POLICY = {
 
 def enqueue_check(badge_id: int, lease: str | None = None, *, countdown: float | None = None) -> None:
     """Queue one badge check (on BADGE_REVERIFY_QUEUE when set, so imports are never stuck behind it)."""
-    queue = getattr(settings, "BADGE_REVERIFY_QUEUE", "") or None
+    queue = settings.BADGE_REVERIFY_QUEUE or None
     reverify_badge_task.apply_async(args=(badge_id, lease), queue=queue, countdown=countdown)
 
 

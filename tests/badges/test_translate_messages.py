@@ -5,7 +5,7 @@ from django.utils import translation
 from badges.openbadges.errors import FetchError
 from badges.openbadges.i18n import Message
 from badges.openbadges.result import Check, CheckResult, Status
-from badges.services import translate
+from badges.presentation import translate
 
 
 def unreachable_key_check() -> Check:

@@ -19,7 +19,8 @@ from badges.models import Status
 from badges.openbadges.baking import is_compact_jws
 from badges.openbadges.model import Identity
 from badges.openbadges.verification import verify
-from badges.services import result_as_json, too_large_message
+from badges.presentation import result_as_json
+from badges.services import too_large_message
 
 RESULT_MARKS = {"pass": "✔", "fail": "✘", "error": "!", "skipped": "–"}
 
