@@ -5,15 +5,14 @@ Every lookup goes through ``owned_by(request.user)``, so another learner's badge
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import error_body, error_responses
+from config.api import BADGE_ID, NOTIFICATION_ID, error_body, error_responses
 
 from .filters import filter_badges
 from .models import Badge, Notification, Verification
@@ -73,23 +72,6 @@ BADGE_DETAIL_EXAMPLE = {
         "previous_status": "",
     },
 }
-
-
-# Paths take plain strings (config/api_urls.py); the schema still says what they are.
-BADGE_ID = OpenApiParameter(
-    "public_id",
-    OpenApiTypes.UUID,
-    OpenApiParameter.PATH,
-    description="The badge's id.",
-    examples=[OpenApiExample("A badge", value=BADGE_EXAMPLE["id"])],
-)
-NOTIFICATION_ID = OpenApiParameter(
-    "id",
-    OpenApiTypes.INT,
-    OpenApiParameter.PATH,
-    description="The notification's id.",
-    examples=[OpenApiExample("A notification", value=42)],
-)
 
 
 # DRF's get_object_or_404: a malformed id (not a UUID, not a number) is a 404, not a 500.

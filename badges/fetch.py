@@ -98,22 +98,6 @@ class DocumentCache(Protocol):
     def put(self, url: str, document: CachedDocument) -> None: ...
 
 
-class InMemoryDocumentCache:
-    """A process-local ``DocumentCache`` (tests, CLI runs). Thread-safe, unbounded."""
-
-    def __init__(self) -> None:
-        self._documents: dict[str, CachedDocument] = {}
-        self._lock = threading.Lock()
-
-    def get(self, url: str) -> CachedDocument | None:
-        with self._lock:
-            return self._documents.get(url)
-
-    def put(self, url: str, document: CachedDocument) -> None:
-        with self._lock:
-            self._documents[url] = document
-
-
 # ---------------------------------------------------------------------------------------------
 # Address checks
 # ---------------------------------------------------------------------------------------------

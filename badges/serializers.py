@@ -53,6 +53,8 @@ SUMMARY_FIELDS = [
     "status_note",
     "last_checked_at",
 ]
+# What the badge certifies (badges/_about.html on the pages), in both APIs too.
+ABOUT_FIELDS = ["description", "criteria_url", "criteria_narrative", "tags", "alignments", "evidence"]
 
 
 class BadgeSerializer(LiveStatusMixin, serializers.ModelSerializer):
@@ -102,11 +104,7 @@ class BadgeDetailSerializer(BadgeSerializer):
     class Meta(BadgeSerializer.Meta):
         fields = [
             *BadgeSerializer.Meta.fields,
-            "description",
-            "criteria_url",
-            "criteria_narrative",
-            "evidence",
-            "alignments",
+            *(field for field in ABOUT_FIELDS if field not in BadgeSerializer.Meta.fields),
             "format",
             "source_url",
             "original_filename",

@@ -57,7 +57,7 @@ def seed(badge_count: int) -> str:
 
     call_command("migrate", verbosity=0)
     from accounts.models import User
-    from tests.wallet.factories import make_badge
+    from tests.factories import make_badge
     from wallet.models import Portfolio
     from wallet.services import create_portfolio, set_portfolio_badges
 

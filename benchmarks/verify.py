@@ -25,12 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from badges.fetch import InMemoryDocumentCache, SafeFetcher  # noqa: E402
+from badges.fetch import SafeFetcher  # noqa: E402
 from badges.openbadges import baking, jsonld  # noqa: E402
 from badges.openbadges.data_integrity import data_integrity_hash  # noqa: E402
 from badges.openbadges.model import Identity  # noqa: E402
 from badges.openbadges.result import Status  # noqa: E402
 from badges.openbadges.verification import verify  # noqa: E402
+from tests.support.document_cache import InMemoryDocumentCache  # noqa: E402
 from tests.support.hosted import HostedBadge, plain_png  # noqa: E402
 from tests.support.issuer_server import IssuerServer  # noqa: E402
 from tests.support.signed import DidKeyIssuer, SignedOb2Issuer  # noqa: E402

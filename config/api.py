@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -156,3 +157,29 @@ def error_responses(*codes: int, public: bool = False) -> dict[int, OpenApiRespo
         )
         for code in sorted(wanted)
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema: path parameters. Paths take plain strings (config/api_urls.py); the schema still says
+# what they are, with one example each.
+# ---------------------------------------------------------------------------------------------
+
+
+def path_parameter(name: str, kind: OpenApiTypes, description: str, example: tuple[str, Any]) -> OpenApiParameter:
+    title, value = example
+    return OpenApiParameter(
+        name, kind, OpenApiParameter.PATH, description=description, examples=[OpenApiExample(title, value=value)]
+    )
+
+
+BADGE_ID = path_parameter(
+    "public_id", OpenApiTypes.UUID, "The badge's id.", ("A badge", "6a1f2c1e-8d0b-4f43-9a37-0d5f3f1b2c11")
+)
+NOTIFICATION_ID = path_parameter("id", OpenApiTypes.INT, "The notification's id.", ("A notification", 42))
+PORTFOLIO_ID = path_parameter("id", OpenApiTypes.INT, "The portfolio's id.", ("A portfolio", 7))
+PORTFOLIO_SLUG = path_parameter(
+    "slug",
+    OpenApiTypes.STR,
+    "The portfolio's link (the part after /p/ in its public address).",
+    ("A link", "q3Zk8mV0b2xV1cW9yYbN1A"),
+)

@@ -91,7 +91,7 @@ def auth_client(client, user):
 @pytest.fixture
 def badge(user):
     """A valid badge in Hana's wallet."""
-    from tests.wallet.factories import make_badge
+    from tests.factories import make_badge
 
     return make_badge(user, name="Data science basics", tags=["python", "statistics"])
 

@@ -6,16 +6,14 @@ the public ones only through ``Portfolio.objects.shared()`` (a private portfolio
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from badges.api import BADGE_ID
-from config.api import error_responses
+from config.api import BADGE_ID, PORTFOLIO_ID, PORTFOLIO_SLUG, error_responses
 
 from .models import Portfolio
 from .serializers import (
@@ -65,23 +63,6 @@ PUBLIC_BADGE_EXAMPLE = {
     "image_url": "https://manabi.example.jp/p/q3Zk8mV0b2xV1cW9yYbN1A/b/6a1f2c1e-8d0b-4f43-9a37-0d5f3f1b2c11/image",
     "page_url": "https://manabi.example.jp/p/q3Zk8mV0b2xV1cW9yYbN1A/b/6a1f2c1e-8d0b-4f43-9a37-0d5f3f1b2c11/",
 }
-
-
-# Paths take plain strings (config/api_urls.py); the schema still says what they are.
-PORTFOLIO_ID = OpenApiParameter(
-    "id",
-    OpenApiTypes.INT,
-    OpenApiParameter.PATH,
-    description="The portfolio's id.",
-    examples=[OpenApiExample("A portfolio", value=PORTFOLIO_EXAMPLE["id"])],
-)
-SLUG = OpenApiParameter(
-    "slug",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="The portfolio's link (the part after /p/ in its public address).",
-    examples=[OpenApiExample("A link", value="q3Zk8mV0b2xV1cW9yYbN1A")],
-)
 
 
 # DRF's get_object_or_404: a malformed id (not a UUID, not a number) is a 404, not a 500.
@@ -258,7 +239,7 @@ class PublicEndpoint(APIView):
     throttle_scope = "public"
 
 
-@extend_schema(tags=["public"], parameters=[SLUG])
+@extend_schema(tags=["public"], parameters=[PORTFOLIO_SLUG])
 class PublicPortfolio(PublicEndpoint):
     @extend_schema(
         summary="A shared portfolio by its link, with live statuses",
@@ -286,7 +267,7 @@ class PublicPortfolio(PublicEndpoint):
         return Response(PublicPortfolioSerializer(portfolio, context=context).data)
 
 
-@extend_schema(tags=["public"], parameters=[SLUG, BADGE_ID])
+@extend_schema(tags=["public"], parameters=[PORTFOLIO_SLUG, BADGE_ID])
 class PublicBadge(PublicEndpoint):
     @extend_schema(
         summary="One badge of a shared portfolio, with its live status and checks",

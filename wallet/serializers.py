@@ -8,7 +8,14 @@ from rest_framework import serializers
 
 from badges.models import Badge
 from badges.presentation import public_check_message
-from badges.serializers import SUMMARY_FIELDS, BadgeSerializer, CheckSerializer, IssuerSerializer, LiveStatusMixin
+from badges.serializers import (
+    ABOUT_FIELDS,
+    SUMMARY_FIELDS,
+    BadgeSerializer,
+    CheckSerializer,
+    IssuerSerializer,
+    LiveStatusMixin,
+)
 
 from .links import badge_url, portfolio_url, public_url
 from .models import Portfolio
@@ -108,12 +115,7 @@ class PublicBadgeSerializer(PublicBadgeSummarySerializer):
     class Meta(PublicBadgeSummarySerializer.Meta):
         fields = [
             *PublicBadgeSummarySerializer.Meta.fields,
-            "description",
-            "criteria_url",
-            "criteria_narrative",
-            "tags",
-            "alignments",
-            "evidence",
+            *ABOUT_FIELDS,
             "checks",
         ]
         read_only_fields = fields

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from badges.models import Badge, Status, Verification
-from tests.wallet.factories import make_badge, serve_hosted_badge
+from tests.factories import make_badge, serve_hosted_badge
 
 from .support import assert_error
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from badges.models import Badge
-from tests.wallet.factories import serve_hosted_badge
+from tests.factories import serve_hosted_badge
 
 from .support import assert_error
 

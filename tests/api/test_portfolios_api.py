@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 from wallet.models import Portfolio
 
 from .support import assert_error

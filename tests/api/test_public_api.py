@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 from wallet.models import Portfolio
 from wallet.services import add_badge_to_portfolio
 

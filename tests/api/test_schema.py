@@ -12,7 +12,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from badges.models import Notification, Verification
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 from wallet.models import Portfolio
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from badges import fetch as fetch_module
-from badges.fetch import CachedDocument, InMemoryDocumentCache, SafeFetcher, fetcher_from_settings
+from badges.fetch import CachedDocument, SafeFetcher, fetcher_from_settings
 from badges.openbadges.errors import FetchError
 from tests.support import issuer_server as issuer_server_module
+from tests.support.document_cache import InMemoryDocumentCache
 
 pytestmark = pytest.mark.usefixtures("loopback_only_sockets")
 

@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from badges.fetch import InMemoryDocumentCache, SafeFetcher
+from badges.fetch import SafeFetcher
 from badges.openbadges import signing
 from badges.openbadges.baking import bake_png, bake_svg
 from badges.openbadges.model import BadgeFormat, Identity, SourceKind, SpecVersion
 from badges.openbadges.result import CheckResult, Status, VerificationResult
 from badges.openbadges.verification import verify
+from tests.support.document_cache import InMemoryDocumentCache
 from tests.support.hosted import HostedBadge, hashed_email, plain_png
 from tests.support.issuer_server import IssuerServer
 from tests.support.signed import DidKeyIssuer, SignedOb2Issuer, plain_svg, tamper_jws_payload

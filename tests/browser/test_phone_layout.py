@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ def test_pages_forbid_inline_and_foreign_scripts(client, db):
 def test_an_original_badge_file_keeps_its_own_stricter_sandbox_policy(auth_client, user):
     from django.core.files.base import ContentFile
 
-    from tests.wallet.factories import make_badge
+    from tests.factories import make_badge
 
     badge = make_badge(user, source_kind="svg")
     badge.original_file.save("b.svg", ContentFile(b"<svg xmlns='http://www.w3.org/2000/svg'/>"))

@@ -6,10 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from badges.models import Badge, SourceKind, Status, Verification
 from badges.services import import_badge
+from tests.factories import make_badge, serve_hosted_badge
 from wallet.models import PortfolioEntry
 from wallet.services import create_portfolio
-
-from .factories import make_badge, serve_hosted_badge
 
 pytestmark = pytest.mark.django_db
 

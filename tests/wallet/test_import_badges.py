@@ -6,8 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from badges.models import Badge
-
-from .factories import serve_hosted_badge
+from tests.factories import serve_hosted_badge
 
 pytestmark = pytest.mark.django_db
 

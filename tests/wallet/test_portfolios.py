@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.factories import make_badge
 from wallet.models import Portfolio
-
-from .factories import make_badge
 
 pytestmark = pytest.mark.django_db
 

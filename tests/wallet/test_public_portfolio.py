@@ -9,10 +9,9 @@ import pytest
 from django.utils import timezone
 
 from badges.models import Status
+from tests.factories import PASSED_CHECKS, make_badge
 from wallet.models import Portfolio
 from wallet.services import add_badge_to_portfolio, create_portfolio
-
-from .factories import PASSED_CHECKS, make_badge
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,10 @@ import re
 import pytest
 
 from badges.models import Status
+from tests.factories import make_badge
 from wallet.models import PrintSnapshot
 from wallet.qr import make_qr
 from wallet.services import add_badge_to_portfolio
-
-from .factories import make_badge
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from badges.models import Verification
+from tests.factories import make_badge
 from wallet.models import Portfolio
 from wallet.services import add_badge_to_portfolio, create_portfolio, record_print_snapshot
-
-from .factories import make_badge
 
 SIZES = (1, 10, 50)
 

@@ -15,15 +15,14 @@ from django.utils import timezone
 from accounts.services import delete_account
 from badges.models import Badge
 from badges.openbadges.baking import bake_svg
+from tests.factories import make_badge, serve_hosted_badge
 from wallet.services import create_share_link, linkedin_add_url
-
-from .factories import make_badge, serve_hosted_badge
 
 pytestmark = pytest.mark.django_db
 
 
 def test_linkedin_add_to_profile_is_prefilled(user):
-    from .factories import make_badge
+    from tests.factories import make_badge
 
     badge = make_badge(
         user,

@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from badges.models import Status
-
-from .factories import make_badge
+from tests.factories import make_badge
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Create the demo learner (and, once the wallet exists, demo badges). Safe to run repeatedly."""
+"""Create the demo learner and their demo badges (badges/demo.py). Safe to run repeatedly."""
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand

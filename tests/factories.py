@@ -1,4 +1,4 @@
-"""Badges made directly in the database (wallet tests do not need the verifier), and real baked
+"""Badges made directly in the database (tests that do not need the verifier), and real baked
 badges served by the test issuer for the import tests."""
 
 from __future__ import annotations
