@@ -15,7 +15,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+
+from config.site import absolute_url
 
 from .models import Notification
 
@@ -65,7 +68,7 @@ def _digest_message(user, notices: list[Notification]) -> EmailMultiAlternatives
         ctx = {
             "user": user,
             "notices": notices,
-            "wallet_url": f"{settings.SITE_URL}/wallet/",
+            "wallet_url": absolute_url(reverse("wallet_home")),
             "LANGUAGE_CODE": language,
         }
         subject = render_to_string("badges/email/digest_subject.txt", ctx).strip()

@@ -13,6 +13,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from badges.api import BADGE_EXAMPLE
+from badges.serializers import SUMMARY_FIELDS
 from config.api import BADGE_ID, PORTFOLIO_ID, PORTFOLIO_SLUG, error_responses
 
 from .models import Portfolio
@@ -51,15 +53,7 @@ PORTFOLIO_EXAMPLE = {
     "updated_at": "2026-02-03T21:15:00+09:00",
 }
 PUBLIC_BADGE_EXAMPLE = {
-    "id": "6a1f2c1e-8d0b-4f43-9a37-0d5f3f1b2c11",
-    "name": "Data Science Basics",
-    "issuer": {"name": "Prefectural Learning Centre", "url": "https://learning.example/"},
-    "issued_on": "2026-01-15T18:00:00+09:00",
-    "expires_on": None,
-    "status": "valid",
-    "status_label": "Verified",
-    "status_note": "",
-    "last_checked_at": "2026-03-01T09:12:00+09:00",
+    **{field: BADGE_EXAMPLE[field] for field in SUMMARY_FIELDS},
     "image_url": "https://manabi.example.jp/p/q3Zk8mV0b2xV1cW9yYbN1A/b/6a1f2c1e-8d0b-4f43-9a37-0d5f3f1b2c11/image",
     "page_url": "https://manabi.example.jp/p/q3Zk8mV0b2xV1cW9yYbN1A/b/6a1f2c1e-8d0b-4f43-9a37-0d5f3f1b2c11/",
 }
