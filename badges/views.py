@@ -12,9 +12,14 @@ from .files import badge_download_response, badge_image_response
 from .models import Badge, Verification
 from .services import remove_badge, reverify_badge, set_badge_hidden
 
-# Apps append callables `fn(request, badge) -> SafeString` here: a rendered section of the badge
-# page that they own (the wallet adds "Show and share": portfolios, public link, LinkedIn).
-BADGE_PAGE_PANELS: list = []
+# Apps append callables `fn(request, badge) -> SafeString` here: a rendered section they own of the
+# badge page ("detail": the wallet's "Show and share") or of the removal page ("remove": the
+# portfolios the badge will leave).
+BADGE_PAGE_PANELS: dict[str, list] = {"detail": [], "remove": []}
+
+
+def _panels(page: str, request, badge: Badge) -> list[SafeString]:
+    return [panel(request, badge) for panel in BADGE_PAGE_PANELS[page]]
 
 
 # No @login_required on these pages: the scoped queryset already answers 404 to anonymous
@@ -26,14 +31,13 @@ def owned_badge(request, public_id) -> Badge:
 def badge_detail(request, public_id):
     badge = owned_badge(request, public_id)
     history = list(badge.verifications.all()[:100])
-    panels: list[SafeString] = [panel(request, badge) for panel in BADGE_PAGE_PANELS]
     ctx = {
         "badge": badge,
         "checks": badge.checks or [],
         # The history that matters: the first verdict and every change since.
         "changes": [v for v in history if v.changed_status or not v.previous_status],
         "runs": len(history),
-        "panels": panels,
+        "panels": _panels("detail", request, badge),
     }
     return render(request, "badges/detail.html", ctx)
 
@@ -61,7 +65,7 @@ def badge_remove(request, public_id):
         remove_badge(badge=badge)
         messages.success(request, _("“%(name)s” was removed from your wallet.") % {"name": name})
         return redirect("wallet_home")
-    return render(request, "badges/remove.html", {"badge": badge, "portfolios": badge.portfolios.all()})
+    return render(request, "badges/remove.html", {"badge": badge, "panels": _panels("remove", request, badge)})
 
 
 @require_POST

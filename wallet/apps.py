@@ -12,7 +12,7 @@ class WalletConfig(AppConfig):
         from badges import views as badge_views
 
         from .services import delete_wallet_files, export_wallet, export_wallet_files, touch_portfolios_holding
-        from .views import badge_share_panel
+        from .views import badge_removal_panel, badge_share_panel
 
         # ready() can run more than once in tests; register each hook once.
         if export_wallet not in EXPORT_HOOKS:
@@ -23,5 +23,6 @@ class WalletConfig(AppConfig):
             DELETE_HOOKS.append(delete_wallet_files)
         if touch_portfolios_holding not in badge_services.REMOVE_HOOKS:
             badge_services.REMOVE_HOOKS.append(touch_portfolios_holding)
-        if badge_share_panel not in badge_views.BADGE_PAGE_PANELS:
-            badge_views.BADGE_PAGE_PANELS.append(badge_share_panel)
+        for page, panel in (("detail", badge_share_panel), ("remove", badge_removal_panel)):
+            if panel not in badge_views.BADGE_PAGE_PANELS[page]:
+                badge_views.BADGE_PAGE_PANELS[page].append(panel)

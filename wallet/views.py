@@ -262,7 +262,7 @@ def share_link_revoke(request, pk: int, link_pk: int):
 
 
 # ---------------------------------------------------------------------------------------------
-# The badge page's "Show and share" panel (registered in apps.py: badges.views.BADGE_PAGE_PANELS)
+# The wallet's panels on the badge pages (registered in apps.py: badges.views.BADGE_PAGE_PANELS)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -280,6 +280,11 @@ def badge_share_panel(request, badge: Badge) -> str:
         "linkedin_url": linkedin_add_url(badge=badge, cert_url=page_url) if page_url else "",
     }
     return render_to_string("wallet/_badge_share_panel.html", ctx, request=request)
+
+
+def badge_removal_panel(request, badge: Badge) -> str:
+    """On the removal page: the portfolios the badge will leave."""
+    return render_to_string("wallet/_badge_removal_panel.html", {"portfolios": badge.portfolios.all()}, request=request)
 
 
 @require_POST
