@@ -10,11 +10,19 @@ AVATAR_MAX_BYTES = 2 * 1024 * 1024
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar", "preferred_language"]
+        fields = ["display_name", "bio", "avatar", "preferred_language", "digest_frequency"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "display_name": _("Shown on your public pages. A nickname is fine; your e-mail is never shown."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["digest_frequency"].required = False
+
+    def clean_digest_frequency(self):
+        # Left out of a form post (an older page, the API): keep what the learner chose before.
+        return self.cleaned_data.get("digest_frequency") or self.instance.digest_frequency
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

@@ -48,6 +48,16 @@ class User(AbstractUser):
     avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
+    class DigestFrequency(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly (Mondays)")
+        NEVER = "never", _("Never")
+
+    # How often news about badges is e-mailed; the notices page shows everything regardless.
+    digest_frequency = models.CharField(
+        _("e-mails about your badges"), max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.DAILY
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

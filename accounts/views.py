@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,8 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    social_enabled = bool(settings.SOCIALACCOUNT_PROVIDERS)
+    return render(request, "accounts/profile.html", {"form": form, "social_enabled": social_enabled})
 
 
 @require_POST

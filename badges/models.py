@@ -274,10 +274,16 @@ class Notification(models.Model):
         INVALID = "invalid", _("Failed verification")
         UNVERIFIABLE = "unverifiable", _("Could not be verified for a long time")
         RECOVERED = "recovered", _("Verified again")
+        EXPIRES_IN_30_DAYS = "expires_30", _("Expires within 30 days")
+        EXPIRES_IN_7_DAYS = "expires_7", _("Expires within 7 days")
+        EXPIRES_IN_1_DAY = "expires_1", _("Expires within a day")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_notifications")
     badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Why, as the failing checks read when the notice was made ({"template", "params", "message"}
+    # each), so the issuer's reason is told in the reader's language even after later checks.
+    reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set when the digest that mentions it was sent (or skipped: no address). Null = still to send.
@@ -292,8 +298,20 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.badge}"
 
+    @property
+    def is_expiry_warning(self) -> bool:
+        return self.kind in EXPIRY_WARNINGS.values()
+
     def mark_read(self, *, now: datetime | None = None) -> None:
         """Marking read again keeps the first reading time."""
         if self.read_at is None:
             self.read_at = now or timezone.now()
             self.save(update_fields=["read_at"])
+
+
+# Days before ``expires_on`` → the warning given then (each once per badge).
+EXPIRY_WARNINGS = {
+    30: Notification.Kind.EXPIRES_IN_30_DAYS,
+    7: Notification.Kind.EXPIRES_IN_7_DAYS,
+    1: Notification.Kind.EXPIRES_IN_1_DAY,
+}

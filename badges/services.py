@@ -357,7 +357,15 @@ def _notice_for(before: _Before, badge: Badge, *, now: datetime) -> str | None:
 
 def _notify(badge: Badge, kind: str | None, *, now: datetime) -> None:
     if kind:
-        Notification.objects.create(user_id=badge.owner_id, badge=badge, kind=kind, created_at=now)
+        Notification.objects.create(
+            user_id=badge.owner_id, badge=badge, kind=kind, created_at=now, reasons=notice_reasons(badge)
+        )
+
+
+def notice_reasons(badge: Badge) -> list[dict]:
+    """The checks that explain a notice: the failing ones (the issuer's revocation reason among them)."""
+    keep = ("template", "params", "message", "name")
+    return [{k: c[k] for k in keep if k in c} for c in badge.checks if c.get("result") in ("fail", "error")][:5]
 
 
 def reverify_badge(

@@ -72,3 +72,11 @@ def send_notification_digests() -> int:
     from badges.notifications import send_digests
 
     return send_digests()
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=300, **RETRY_POLICY)
+def warn_expiring_badges() -> int:
+    """Hourly: warn learners 30, 7 and 1 day before a badge expires (each warning once)."""
+    from badges.notifications import warn_expiring_badges as warn
+
+    return warn()

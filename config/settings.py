@@ -88,6 +88,14 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    # Each provider is installed, but offered only when its client id/secret are in the
+    # environment (SOCIALACCOUNT_PROVIDERS below): without an app, allauth lists no button.
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.apple",
+    "allauth.socialaccount.providers.line",
+    "allauth.socialaccount.providers.saml",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -110,6 +118,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.pwa.OfflineCopyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "badges.context_processors.notices",
             ],
         },
     },
@@ -183,6 +193,79 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Manabi] "
 LOGIN_REDIRECT_URL = "/wallet/"
 LOGIN_URL = "account_login"
+
+# Second factors — https://docs.allauth.org/en/latest/mfa/configuration.html
+# TOTP apps, passkeys / security keys (WebAuthn) and one-time recovery codes, managed in the profile.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Manabi"
+# WebAuthn needs https, except on http://localhost during development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# Social sign-in — https://docs.allauth.org/en/latest/socialaccount/providers/index.html
+# A provider is offered only when its credentials are set (README: "Sign-in with other accounts").
+# An address a provider does not vouch for is stored unverified: it matches no badge until the
+# learner confirms it like any other address (ACCOUNT_EMAIL_VERIFICATION above).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never log into an existing account by e-mail alone
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+
+
+def social_providers() -> dict:
+    providers: dict = {}
+    if env_str("GOOGLE_CLIENT_ID"):
+        providers["google"] = {
+            "APPS": [{"client_id": env_str("GOOGLE_CLIENT_ID"), "secret": env_secret("GOOGLE_CLIENT_SECRET")}],
+            "SCOPE": ["openid", "profile", "email"],
+            "OAUTH_PKCE_ENABLED": True,
+        }
+    if env_str("APPLE_CLIENT_ID"):
+        providers["apple"] = {
+            "APPS": [
+                {
+                    "client_id": env_str("APPLE_CLIENT_ID"),
+                    "secret": env_str("APPLE_KEY_ID"),
+                    "key": env_str("APPLE_TEAM_ID"),
+                    "settings": {"certificate_key": env_secret("APPLE_PRIVATE_KEY")},
+                }
+            ],
+        }
+    if env_str("LINE_CHANNEL_ID"):
+        providers["line"] = {
+            "APPS": [{"client_id": env_str("LINE_CHANNEL_ID"), "secret": env_secret("LINE_CHANNEL_SECRET")}],
+            "SCOPE": ["profile", "openid", "email"],
+        }
+    if env_str("SAML_IDP_ENTITY_ID"):
+        providers["saml"] = {
+            "APPS": [
+                {
+                    "name": env_str("SAML_NAME", "University sign-in"),
+                    "provider_id": env_str("SAML_IDP_ENTITY_ID"),
+                    "client_id": env_str("SAML_ORGANIZATION", "university"),
+                    "settings": {
+                        # eduPerson attributes (GakuNin and most university federations).
+                        "attribute_mapping": {
+                            "uid": "urn:oid:1.3.6.1.4.1.5923.1.1.1.6",
+                            "email": "urn:oid:0.9.2342.19200300.100.1.3",
+                            "email_verified": "email_verified",
+                            "first_name": "urn:oid:2.5.4.42",
+                            "last_name": "urn:oid:2.5.4.4",
+                        },
+                        "idp": {
+                            "entity_id": env_str("SAML_IDP_ENTITY_ID"),
+                            "sso_url": env_str("SAML_IDP_SSO_URL"),
+                            "x509cert": env_secret("SAML_IDP_X509CERT"),
+                        },
+                        "advanced": {"want_assertion_signed": True, "reject_idp_initiated_sso": True},
+                    },
+                }
+            ]
+        }
+    return providers
+
+
+SOCIALACCOUNT_PROVIDERS = social_providers()
 
 # =============================================================================
 # E-MAIL — console by default; SMTP when EMAIL_HOST is set
@@ -310,6 +393,11 @@ CELERY_BEAT_SCHEDULE = {
     "every-5-minutes-reverify-due-badges": {
         "task": "badges.tasks.reverify_due_badges",
         "schedule": crontab(minute="*/5"),
+    },
+    # Every hour at :41: warnings 30, 7 and 1 day before a badge expires (cron "41 * * * *").
+    "every-hour-warn-expiring-badges": {
+        "task": "badges.tasks.warn_expiring_badges",
+        "schedule": crontab(minute=41),
     },
     # 08:30 every day: one digest e-mail per learner whose badges changed (cron "30 8 * * *").
     "every-day-send-badge-notification-digests": {

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from config import pwa
 from config.health import healthz
 
 urlpatterns = [
@@ -14,10 +15,15 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("badges/", include("badges.urls")),
     path("badges/", include("wallet.badge_urls")),
+    path("notices/", include("badges.notice_urls")),
     # Public portfolio and share links (/p/…, /s/…): printed QR codes point here, keep them stable.
     path("", include("wallet.public_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The installable app: manifest and service worker at the root, so the worker controls every page.
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
 ]
 
 # JSON errors under /api/, the site's HTML pages everywhere else (config/api.py).

@@ -322,6 +322,12 @@ def _qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(make_qr(url, kind="png", border=2, size=292)).decode()
 
 
+def _qr_svg_data_uri(url: str) -> str:
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(make_qr(url, kind="svg")).decode()
+
+
 def portfolio_printout(request, pk: int, snapshot_id):
     portfolio = _owned_portfolio(request, pk)
     snapshot = get_object_or_404(portfolio.print_snapshots.all(), public_id=snapshot_id)
@@ -497,6 +503,9 @@ def public_qr_page(request, reach: Reach, public_id=None):
         "reach": reach,
         "target": target,
         "short": target.split("://", 1)[-1],
+        "title": reach.portfolio.title,
+        # Inline, so the page alone is all a phone needs to show the code offline.
+        "svg_data_uri": _qr_svg_data_uri(target),
         "svg_url": reach.url(suffix[0], *suffix[1:], "svg"),
         "back_url": reach.url("badge", public_id) if public_id else reach.url("portfolio"),
     }

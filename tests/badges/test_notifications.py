@@ -37,7 +37,10 @@ def test_one_digest_lists_every_change_and_is_sent_once(user, other_user):
     [hana] = [m for m in mail.outbox if m.to == [user.email]]
     assert "Data Science Basics" in hana.body and "First Aid" in hana.body
     assert "Revoked by the issuer" in hana.body and "Expired" in hana.body
-    assert "/wallet/" in hana.body
+    # Deep links to each badge, not just the wallet.
+    for badge in Badge.objects.filter(owner=user):
+        assert f"http://127.0.0.1:8000/badges/{badge.public_id}/" in hana.body
+    assert hana.subject.startswith("[Manabi] ")
     assert Notification.objects.not_emailed().count() == 0
     # Still unread in the app until the learner opens it.
     assert Notification.objects.unread().count() == 3

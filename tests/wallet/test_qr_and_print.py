@@ -38,9 +38,12 @@ def test_qr_codes_of_private_portfolios_are_404(client, portfolio):
 def test_show_qr_page_is_large_with_the_short_link_under_it(client, unlisted_portfolio):
     html = client.get(f"/p/{unlisted_portfolio.slug}/qr/").content.decode()
 
-    assert f'src="/p/{unlisted_portfolio.slug}/qr.svg"' in html
+    # The code is inside the page itself, so a saved copy shows it with no connection.
+    assert 'class="qr-big" src="data:image/svg+xml;base64,' in html
     assert f"127.0.0.1:8000/p/{unlisted_portfolio.slug}/" in html
-    assert 'class="qr-big"' in html
+    assert '<h1 class="qr-title">Admissions</h1>' in html
+    # Nothing but the code: no site header, menu or language form.
+    assert "site-header" not in html and "lang-switch" not in html
 
 
 def test_printing_records_a_snapshot_and_shows_one_qr_per_badge_plus_one(auth_client, user, unlisted_portfolio, badge):
