@@ -51,7 +51,7 @@ class User(AbstractUser):
     class DigestFrequency(models.TextChoices):
         DAILY = "daily", _("Daily")
         WEEKLY = "weekly", _("Weekly (Mondays)")
-        NEVER = "never", _("Never")
+        NEVER = "never", _("Never (no e-mails)")
 
     # How often news about badges is e-mailed; the notices page shows everything regardless.
     digest_frequency = models.CharField(

@@ -56,7 +56,7 @@
     if (!banner) return;
     var stamp = document.body.dataset.renderedAt ? new Date(document.body.dataset.renderedAt) : null;
     var when = stamp ? stamp.toLocaleString(document.documentElement.lang) : "";
-    banner.textContent = banner.dataset.text.replace("%(time)s", when);
+    banner.textContent = banner.dataset.text.replace("{time}", when);
     banner.hidden = false;
   }
   function hideOffline() { if (banner) banner.hidden = true; }

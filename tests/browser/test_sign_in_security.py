@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import assert_accessible, sign_in
+from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +27,20 @@ def totp_code(secret: str, *, at: float | None = None, period: int = 30) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+def confirm_password_if_asked(page) -> None:
+    """Turning on a second factor asks for the password again (allauth's reauthentication)."""
+    if "/accounts/reauthenticate/" in page.url:
+        assert_accessible(page)
+        page.fill('input[name="password"]', DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.locator('input[name="password"]').press("Enter")
+
+
 def sign_out(page, live_server) -> None:
     page.goto(live_server.url + "/accounts/profile/")
+    page.locator(".menu-toggle").click()  # a phone: the header's links are behind the menu
     with page.expect_navigation():
-        page.get_by_role("button", name="ログアウト").click()
+        page.locator("form.sign-out button").click()
 
 
 def test_learner_turns_on_an_authenticator_app_and_then_needs_its_code_to_sign_in(page, live_server, user, settings):
@@ -42,6 +53,7 @@ def test_learner_turns_on_an_authenticator_app_and_then_needs_its_code_to_sign_i
     assert_accessible(page)
 
     page.goto(live_server.url + "/accounts/2fa/totp/activate/")
+    confirm_password_if_asked(page)
     assert_accessible(page)
     secret = page.locator("#authenticator_secret").input_value()
     page.fill('input[name="code"]', totp_code(secret))
@@ -86,6 +98,7 @@ def test_learner_adds_a_passkey_and_signs_in_with_it_alone(page, live_server, us
     )
     sign_in(page, live_server, user.email)
     page.goto(live_server.url + "/accounts/2fa/webauthn/add/")
+    confirm_password_if_asked(page)
     assert_accessible(page)
     page.fill('input[name="name"]', "My phone")
     page.check('input[name="passwordless"]')
