@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "accounts",
     "badges",
     "wallet",
+    "growth",
 ]
 
 MIDDLEWARE = [

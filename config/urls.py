@@ -16,6 +16,7 @@ urlpatterns = [
     path("badges/", include("badges.urls")),
     path("badges/", include("wallet.badge_urls")),
     path("notices/", include("badges.notice_urls")),
+    path("growth/", include("growth.urls")),
     # Public portfolio and share links (/p/…, /s/…): printed QR codes point here, keep them stable.
     path("", include("wallet.public_urls")),
     path("admin/", admin.site.urls),

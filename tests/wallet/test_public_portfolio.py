@@ -135,7 +135,8 @@ def test_public_portfolio_runs_a_fixed_number_of_queries(client, user, count, dj
 
 
 def test_public_badge_page_runs_a_fixed_number_of_queries(client, unlisted_portfolio, badge, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    # the portfolio, the badge, a reflection the learner chose to show
+    with django_assert_num_queries(3):
         client.get(f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/")
 
 

@@ -62,7 +62,7 @@ def test_share_link_has_its_own_qr_code_as_svg_png_and_full_screen(client, portf
     # The code holds the share link itself, not the portfolio's main link (which is private here).
     assert svg.content == make_qr(f"http://127.0.0.1:8000/s/{link.token}/")
     html = page.content.decode()
-    assert f'src="/s/{link.token}/qr.svg"' in html
+    assert 'class="qr-big" src="data:image/svg+xml;base64,' in html
     assert f"127.0.0.1:8000/s/{link.token}/" in html
     assert '<meta name="robots" content="noindex">' in html
     # Looking at or printing the code is not an opening of the link.

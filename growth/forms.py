@@ -1,0 +1,14 @@
+from django import forms
+
+from .models import Reflection
+
+
+class ReflectionForm(forms.ModelForm):
+    class Meta:
+        model = Reflection
+        fields = ["did", "learned", "next_steps", "public"]
+        widgets = {
+            "did": forms.Textarea(attrs={"rows": 4}),
+            "learned": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
