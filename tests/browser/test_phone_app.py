@@ -178,3 +178,48 @@ def test_the_header_folds_into_a_menu_on_a_phone(page, live_server, auth_client)
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.locator(".site-menu")).to_be_visible()
     assert_accessible(page)
+
+
+def test_breaking_a_link_is_styled_as_destructive_and_asks_first(page, live_server, auth_client, user, portfolio):
+    from wallet.models import Portfolio
+
+    make_badge_pair = [make_badge(user, name=f"Extra {n}") for n in range(2)]
+    from wallet.services import add_badge_to_portfolio
+
+    for extra in make_badge_pair:
+        add_badge_to_portfolio(portfolio=portfolio, badge=extra)
+    portfolio.visibility = Portfolio.Visibility.UNLISTED
+    portfolio.save()
+    slug = portfolio.slug
+    use_session_of(page, live_server, auth_client)
+    page.goto(f"{live_server.url}/wallet/portfolios/{portfolio.pk}/")
+    assert_accessible(page)
+
+    reset = page.locator("button", has_text="リンクを作り直す")
+    colours = reset.evaluate("b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+    assert colours == ["rgb(164, 22, 26)", "rgb(255, 255, 255)"]  # red outline, never solid blue
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    reset.click()
+    page.wait_for_timeout(300)
+    portfolio.refresh_from_db()
+    assert portfolio.slug == slug  # said no: nothing changed
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        reset.click()
+    portfolio.refresh_from_db()
+    assert portfolio.slug != slug
+
+    # The first "Up" cannot be used, and looks it.
+    up = page.locator('button[name="direction"][value="up"]').first
+    assert up.is_disabled()
+    assert up.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(228, 231, 235)"
+
+
+def test_every_tap_target_on_the_sign_in_page_is_at_least_24px(page, live_server):
+    page.goto(live_server.url + "/accounts/login/")
+    assert_accessible(page)  # includes axe's target-size rule (WCAG 2.2 AA)
+    box = page.locator('a[href$="/password/reset/"]').bounding_box()
+    assert box["height"] >= 24
+    assert page.title().endswith(" | Manabi")

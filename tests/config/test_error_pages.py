@@ -74,3 +74,74 @@ def test_a_crash_on_a_page_answers_the_standalone_html_500(client, monkeypatch):
     html = response.content.decode()
     assert "Something went wrong" in html and '<html lang="en">' in html
     assert "connection refused" not in html
+
+
+# --- the site's own 404 / 403 / 410 pages, in both languages, with DEBUG off --------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "title"),
+    [
+        ("ja", "ページが見つかりません", "ページが見つかりません | Manabi"),
+        ("en", "Page not found", "Page not found | Manabi"),
+    ],
+)
+def test_the_404_page_speaks_the_visitors_language(client, language, heading, title):
+    html = client.get("/nowhere/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<html lang="{language}">' in html
+    assert heading in html and f"<title>{title}</title>" in html
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ja", "アクセスできません"), ("en", "Not allowed")])
+def test_the_403_page_speaks_the_visitors_language(rf, language, heading):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert heading in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ja", "もう一度お試しください"), ("en", "Please try again")])
+def test_a_form_without_its_csrf_token_gets_a_readable_403(language, heading):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/accounts/language/", {"language": "en"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 403
+    assert heading in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ja", "このページはもうありません"), ("en", "This page is gone")])
+def test_the_generic_410_page_speaks_the_visitors_language(rf, language, heading):
+    from django.contrib.auth.models import AnonymousUser
+    from django.shortcuts import render
+    from django.utils import translation
+
+    request = rf.get("/gone/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        response = render(request, "410.html", status=410)
+    assert heading in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("ja", "このリンクは使えなくなりました"), ("en", "This link no longer works")]
+)
+def test_a_turned_off_share_link_is_a_410_page_in_the_visitors_language(
+    auth_client, client, portfolio, language, heading
+):
+    from wallet.models import ShareLink
+
+    auth_client.post(f"/wallet/portfolios/{portfolio.pk}/links/", {"name": "University A"})
+    link = ShareLink.objects.get()
+    auth_client.post(f"/wallet/portfolios/{portfolio.pk}/links/{link.pk}/revoke/")
+    response = client.get(f"/s/{link.token}/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 410
+    assert heading in response.content.decode()
