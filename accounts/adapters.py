@@ -22,7 +22,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
+        return settings.ACCOUNT_ALLOW_SIGNUP
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

@@ -91,7 +91,7 @@ def progress_for(user, badges: list[Badge], *, now: datetime | None = None) -> P
 
 
 def is_valid_now(badge: Badge) -> bool:
-    return badge.display_status == Status.VALID
+    return badge.status_now == Status.VALID
 
 
 @dataclass
@@ -115,7 +115,7 @@ def badge_date(badge: Badge) -> datetime:
 
 def year_summary(user, year: int) -> YearSummary:
     """Badges earned in ``year`` (by issue date, else the day they were added) and how many are
-    valid today — "valid" in the one sense viewers see (``Badge.display_status``)."""
+    valid today — "valid" in the one sense viewers see (``Badge.status_now``)."""
     in_year = Q(issued_on__year=year) | Q(issued_on__isnull=True, created_at__year=year)
     badges = list(Badge.objects.owned_by(user).filter(in_year).order_by("issued_on", "created_at"))
     months = [0] * 12
