@@ -194,3 +194,83 @@ def test_university_saml_is_offered_only_when_its_identity_provider_is_configure
     metadata = client.get("/accounts/saml/example-u/metadata/", SERVER_NAME="localhost")
     assert metadata.status_code == 200
     assert b"EntityDescriptor" in metadata.content
+
+
+# --- university single sign-on (SAML), against a stand-in identity provider -----------------------
+
+SAML_ORG = "example-u"
+IDP_ENTITY = "https://idp.example-u.ac.jp/idp/shibboleth"
+
+
+@pytest.fixture
+def saml_idp(settings, monkeypatch):
+    """Configure SAML from the environment, as an operator would, with a fresh IdP key and cert."""
+    from tests.support.saml_idp import StandInSamlIdp
+
+    idp = StandInSamlIdp(IDP_ENTITY)
+    monkeypatch.setenv("SAML_IDP_ENTITY_ID", IDP_ENTITY)
+    monkeypatch.setenv("SAML_IDP_SSO_URL", "https://idp.example-u.ac.jp/idp/profile/SAML2/Redirect/SSO")
+    monkeypatch.setenv("SAML_IDP_X509CERT", idp.cert_pem)
+    monkeypatch.setenv("SAML_ORGANIZATION", SAML_ORG)
+    monkeypatch.setenv("SAML_NAME", "Example University")
+    from config.settings import social_providers
+
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers()
+    return idp
+
+
+def saml_sign_in(client, idp, **attributes):
+    start = client.post(f"/accounts/saml/{SAML_ORG}/login/", HTTP_HOST="localhost")
+    assert start.status_code == 302 and start["Location"].startswith("https://idp.example-u.ac.jp/")
+    request_id = idp.request_id(start["Location"])
+    acs = f"http://localhost/accounts/saml/{SAML_ORG}/acs/"
+    response = idp.response(
+        request_id=request_id,
+        acs_url=acs,
+        audience=f"http://localhost/accounts/saml/{SAML_ORG}/metadata/",
+        attributes=attributes,
+    )
+    posted = client.post(acs, {"SAMLResponse": response}, HTTP_HOST="localhost")
+    return client.get(posted["Location"], HTTP_HOST="localhost")
+
+
+def test_university_sign_in_creates_a_learner_whose_address_waits_for_confirmation(client, saml_idp):
+    page = client.get("/accounts/login/").content.decode()
+    assert "Example University" in page
+
+    response = saml_sign_in(
+        client,
+        saml_idp,
+        **{
+            "urn:oid:1.3.6.1.4.1.5923.1.1.1.6": "s2612345@example-u.ac.jp",
+            "urn:oid:0.9.2342.19200300.100.1.3": "hana.sato@example-u.ac.jp",
+            "urn:oid:2.5.4.42": "Hana",
+            "urn:oid:2.5.4.4": "Sato",
+        },
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(email="hana.sato@example-u.ac.jp")
+    account = SocialAccount.objects.get(user=user)
+    assert (account.provider, account.uid) == (IDP_ENTITY, "s2612345@example-u.ac.jp")
+    assert user.display_name == "Hana Sato"
+    # Universities do not say whether the address was checked: confirm before any badge matches.
+    assert identities_of(user) == []
+
+
+def test_a_saml_response_signed_by_another_key_signs_nobody_in(client, saml_idp):
+    from tests.support.saml_idp import StandInSamlIdp
+
+    impostor = StandInSamlIdp(IDP_ENTITY)
+    start = client.post(f"/accounts/saml/{SAML_ORG}/login/", HTTP_HOST="localhost")
+    acs = f"http://localhost/accounts/saml/{SAML_ORG}/acs/"
+    forged = impostor.response(
+        request_id=saml_idp.request_id(start["Location"]),
+        acs_url=acs,
+        audience=f"http://localhost/accounts/saml/{SAML_ORG}/metadata/",
+        attributes={"urn:oid:0.9.2342.19200300.100.1.3": "mallory@example-u.ac.jp"},
+    )
+    posted = client.post(acs, {"SAMLResponse": forged}, HTTP_HOST="localhost")
+    client.get(posted["Location"], HTTP_HOST="localhost")
+
+    assert not User.objects.filter(email="mallory@example-u.ac.jp").exists()

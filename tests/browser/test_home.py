@@ -9,6 +9,8 @@ def test_home_page_greets_in_japanese_and_switches_to_english(page, live_server,
     assert page.get_by_role("heading", level=1).inner_text() == "あなたの学びを、ひとつの場所に"
     page.screenshot(path=artifacts / "home-ja-phone.png", full_page=True)
 
+    # On a phone the language switcher sits in the header's menu.
+    page.get_by_role("button", name="メニュー").click()
     # Picking a language submits the switcher form (progressive enhancement in site.js).
     with page.expect_navigation():
         page.get_by_label("言語").select_option("en")
