@@ -12,8 +12,8 @@ from django.urls import reverse
 from badges.models import Badge, Notification, Status, Verification
 from badges.notifications import frequency_token, send_digests, warn_expiring_badges
 from badges.services import import_badge, reverify_badge
+from tests.factories import make_badge
 from tests.support.hosted import HostedBadge
-from tests.wallet.factories import make_badge
 
 pytestmark = pytest.mark.django_db
 

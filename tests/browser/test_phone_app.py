@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from badges.models import Notification, Status
 from tests.browser.support import assert_accessible, use_session_of
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from badges.models import Status
 from growth.models import Milestone, Reflection
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 
 pytestmark = pytest.mark.django_db
 
