@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("accounts", "badges", "wallet", "config")
+OURS = ("accounts", "badges", "wallet", "growth", "config")
 # config modules that import no app, so every app may use them (the API's error shape, the site URL).
 SHARED_CONFIG = ("config.api", "config.site")
 
@@ -77,6 +77,21 @@ def test_the_wallet_imports_apps_below_it_and_only_shared_config():
     assert (
         broken(app_modules("wallet"), lambda name: within(name, "wallet", "badges", "accounts", *SHARED_CONFIG)) == []
     )
+
+
+def test_growth_sits_on_top_of_wallet_badges_and_accounts():
+    assert (
+        broken(
+            app_modules("growth"),
+            lambda name: within(name, "growth", "wallet", "badges", "accounts", *SHARED_CONFIG),
+        )
+        == []
+    )
+
+
+def test_nothing_below_imports_growth():
+    for app in ("accounts", "badges", "wallet"):
+        assert broken(app_modules(app), lambda name: not within(name, "growth")) == []
 
 
 # The URL modules mount the apps' views; nothing else in config may know an app.
