@@ -58,7 +58,7 @@ def test_default_mode_worker_runs_a_task_through_the_filesystem_broker(tmp_path)
     worker = start_worker({"CELERY_DATA_DIR": str(data), "MANABI_VAR_DIR": str(tmp_path)})
     try:
         client = Celery(
-            broker="filesystem://",
+            broker="filesystem://localhost//",
             backend=f"file://{data / 'results'}",
             broker_transport_options={
                 "data_folder_in": str(data / "queue"),

@@ -107,4 +107,7 @@ def test_sigterm_to_make_stops_everything_without_orphans(tmp_path):
     make, marker, port = start_make_run(tmp_path)
     output = assert_stops(make, marker, lambda: os.kill(make.pid, signal.SIGTERM))
     assert "Manabi stopped." in output
+    # Start-up warnings a newcomer could do nothing about are silenced.
     assert "superuser privileges" not in output
+    assert "No hostname was supplied" not in output
+    assert "development server. Do not use it in a production setting" not in output
