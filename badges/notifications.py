@@ -169,7 +169,6 @@ def warn_expiring_badges(*, now: datetime | None = None, limit: int = EXPIRY_WAR
     a second run the same minute creates nothing. Returns the number of warnings created.
     """
     now = now or timezone.now()
-    created = 0
     horizon = now + timedelta(days=max(EXPIRY_WARNINGS))
     showing_good = Q(status__in=WARNABLE_STATUSES) | Q(
         status=Status.UNREACHABLE, last_definitive_status__in=["", *WARNABLE_STATUSES]
@@ -185,13 +184,13 @@ def warn_expiring_badges(*, now: datetime | None = None, limit: int = EXPIRY_WAR
             "badge_id", "kind"
         )
     )
+    warnings = []
     for badge in candidates:
         if badge.is_unverifiable(now=now):
             continue
         days_left = badge.expires_on - now
         kind = EXPIRY_WARNINGS[min(d for d in EXPIRY_WARNINGS if days_left <= timedelta(days=d))]
-        if (badge.pk, kind) in given:
-            continue
-        Notification.objects.create(user_id=badge.owner_id, badge=badge, kind=kind, created_at=now)
-        created += 1
-    return created
+        if (badge.pk, kind) not in given:
+            warnings.append(Notification(user_id=badge.owner_id, badge=badge, kind=kind, created_at=now))
+    Notification.objects.bulk_create(warnings)
+    return len(warnings)
