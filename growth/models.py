@@ -66,6 +66,11 @@ class Reflection(models.Model):
         default=False,
         help_text=_("Off by default: only you see your reflection."),
     )
+    in_packs = models.BooleanField(
+        _("Include in submission packs"),
+        default=False,
+        help_text=_("A copy goes into each pack you make from now on (e.g. for an admissions office)."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

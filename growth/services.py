@@ -163,6 +163,7 @@ def export_growth(*, user) -> dict[str, Any]:
                 "what_i_learned": r.learned,
                 "whats_next": r.next_steps,
                 "public": r.public,
+                "in_submission_packs": r.in_packs,
                 "updated_at": r.updated_at.isoformat(),
             }
             for r in reflections
@@ -172,3 +173,11 @@ def export_growth(*, user) -> dict[str, Any]:
             for m in Milestone.objects.filter(user=user).order_by("reached_at")
         ],
     }
+
+
+def reflection_for_pack(badge: Badge) -> dict[str, str] | None:
+    """The reflection to freeze into a submission pack: only one the learner marked for packs."""
+    reflection = Reflection.objects.filter(badge=badge, in_packs=True).first()
+    if reflection is None or reflection.is_empty:
+        return None
+    return {"did": reflection.did, "learned": reflection.learned, "next_steps": reflection.next_steps}

@@ -167,3 +167,18 @@ def test_reflections_are_in_the_export_and_go_with_the_account(auth_client, user
     delete_account(user=user)
     assert not Reflection.objects.exists()
     assert not Milestone.objects.exists()
+
+
+def test_only_a_reflection_marked_for_packs_is_handed_to_a_pack(auth_client, badge):
+    from growth.services import reflection_for_pack
+
+    write_reflection(auth_client, badge)
+    assert reflection_for_pack(badge) is None  # private by default, packs included
+
+    write_reflection(auth_client, badge, in_packs="on")
+    assert reflection_for_pack(badge) == {
+        "did": "Translated a museum guide",
+        "learned": "Terminology matters",
+        "next_steps": "N2 exam",
+    }
+    assert Reflection.objects.get(badge=badge).public is False  # packs do not make it public
