@@ -175,9 +175,14 @@ def export_growth(*, user) -> dict[str, Any]:
     }
 
 
+def reflections_for_pack(badges) -> dict[int, dict[str, str]]:
+    """The reflections to freeze into a submission pack, by badge id (one query): only those the
+    learner marked for packs, and not empty."""
+    chosen = Reflection.objects.filter(badge__in=list(badges), in_packs=True)
+    return {
+        r.badge_id: {"did": r.did, "learned": r.learned, "next_steps": r.next_steps} for r in chosen if not r.is_empty
+    }
+
+
 def reflection_for_pack(badge: Badge) -> dict[str, str] | None:
-    """The reflection to freeze into a submission pack: only one the learner marked for packs."""
-    reflection = Reflection.objects.filter(badge=badge, in_packs=True).first()
-    if reflection is None or reflection.is_empty:
-        return None
-    return {"did": reflection.did, "learned": reflection.learned, "next_steps": reflection.next_steps}
+    return reflections_for_pack([badge]).get(badge.pk)
