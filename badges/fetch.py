@@ -120,6 +120,9 @@ def is_public_address(ip: IPAddress) -> bool:
         # ::a.b.c.d, the deprecated "IPv4-compatible" form (also covered by is_reserved).
         if int(ip) >> 32 == 0:
             return False
+        # fec0::/10, the deprecated site-local range: Python's is_global still says True for it.
+        if ip.is_site_local:
+            return False
     flags = (ip.is_loopback, ip.is_private, ip.is_link_local, ip.is_multicast, ip.is_reserved, ip.is_unspecified)
     return ip.is_global and not any(flags)
 
@@ -191,6 +194,8 @@ class SafeFetcher:
         self.limiter = limiter
         self.requests_made = 0
         self._count_lock = threading.Lock()
+        # An absolute ``time.monotonic()`` limit over every fetch (one import as a whole), or None.
+        self.deadline: float | None = None
 
     def __call__(self, url: str, *, kind: str = "json") -> Fetched:
         """Fetch ``url`` as ``kind`` (``"json"``, ``"image"`` or ``"any"``); raise ``FetchError``."""
@@ -250,37 +255,53 @@ class SafeFetcher:
             "Accept-Encoding": "identity",
             **extra_headers,
         }
+        if self.deadline is not None:
+            deadline = min(deadline, self.deadline)
         current = url
         for hop in range(self.max_redirects + 1):
             target = self._check(current, original=url)
             pool = self._open_pool(target.scheme, target.ip, target.port, target.host)
-            response = self._send(pool, target, headers=headers, deadline=deadline, original=url)
-            try:
-                location = response.headers.get("Location")
-                if response.status in REDIRECT_STATUSES and location:
-                    if hop == self.max_redirects:
-                        raise FetchError(
-                            _("{url} redirected more than {max} times."),
-                            url=url,
-                            kind="refused",
-                            max=self.max_redirects,
-                        )
-                    current = urljoin(target.url, location.strip())
+            # urllib3's read timeout restarts with every byte, so a server dripping its status line
+            # and headers could hold us for ever: the watchdog cuts the connection at the deadline.
+            with Watchdog(pool, deadline) as watchdog:
+                try:
+                    answer = self._exchange(pool, target, url, hop, headers, extra_headers, kind, deadline)
+                except _Redirect as redirect:
+                    current = redirect.location
                     continue
-                if response.status == 304 and extra_headers:
-                    # Not modified since the copy in our cache: the caller serves that copy.
-                    return 304, target.url, "", {}, b""
-                if not 200 <= response.status < 300:
-                    raise FetchError(_("{url} answered HTTP {status}."), url=url, kind="http", status=response.status)
-                content_type = _media_type(response.headers.get("Content-Type", ""))
-                self._check_content_type(content_type, kind=kind, url=url)
-                body = self._read_body(response, kind=kind, deadline=deadline, url=url)
-                response_headers = {name.lower(): value for name, value in response.headers.items()}
-                return response.status, target.url, content_type, response_headers, body
-            finally:
-                response.close()
-                pool.close()
+                except FetchError:
+                    if watchdog.fired:
+                        raise FetchError(_("{url} took too long to answer."), url=url, kind="network") from None
+                    raise
+                if watchdog.fired:  # the body was cut short at the deadline
+                    raise FetchError(_("{url} took too long to answer."), url=url, kind="network")
+                return answer
         raise AssertionError("unreachable")  # the loop returns or raises on its last hop
+
+    def _exchange(self, pool, target: _Target, url: str, hop: int, headers, extra_headers, kind: str, deadline: float):
+        """One request and its answer: a ``_Redirect`` to follow, a 304, or a checked 2xx body."""
+        response = self._send(pool, target, headers=headers, deadline=deadline, original=url)
+        try:
+            location = response.headers.get("Location")
+            if response.status in REDIRECT_STATUSES and location:
+                if hop == self.max_redirects:
+                    raise FetchError(
+                        _("{url} redirected more than {max} times."), url=url, kind="refused", max=self.max_redirects
+                    )
+                raise _Redirect(urljoin(target.url, location.strip()))
+            if response.status == 304 and extra_headers:
+                # Not modified since the copy in our cache: the caller serves that copy.
+                return 304, target.url, "", {}, b""
+            if not 200 <= response.status < 300:
+                raise FetchError(_("{url} answered HTTP {status}."), url=url, kind="http", status=response.status)
+            content_type = _media_type(response.headers.get("Content-Type", ""))
+            self._check_content_type(content_type, kind=kind, url=url)
+            body = self._read_body(response, kind=kind, deadline=deadline, url=url)
+            response_headers = {name.lower(): value for name, value in response.headers.items()}
+            return response.status, target.url, content_type, response_headers, body
+        finally:
+            response.close()
+            pool.close()
 
     def _check(self, url: str, *, original: str) -> _Target:
         """Parse ``url`` and check it against every rule that does not need a connection."""
@@ -437,6 +458,54 @@ class SafeFetcher:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+class _Redirect(Exception):
+    def __init__(self, location: str) -> None:
+        self.location = location
+
+
+class Watchdog:
+    """Cuts every connection a pool opens once ``deadline`` (``time.monotonic()``) passes.
+
+    Socket timeouts bound each wait for a byte, not the whole exchange: this bounds the whole
+    exchange (connect, status line, headers, body) from one timer thread per fetch.
+    """
+
+    def __init__(self, pool, deadline: float) -> None:
+        self.fired = False
+        self._connections: list = []
+        self._lock = threading.Lock()
+        new_conn = pool._new_conn
+
+        def recording_new_conn():
+            conn = new_conn()
+            with self._lock:
+                self._connections.append(conn)
+            return conn
+
+        pool._new_conn = recording_new_conn
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            sock = getattr(conn, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 def _ip_literal(host: str) -> IPAddress | None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import struct
 import zlib
@@ -32,6 +31,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 from lxml import etree
 
+from . import jsontext
 from .errors import BadgeFormatError, BakingError, ImageError, NoBadgeInImage
 from .i18n import gettext_noop as _
 from .model import SourceKind
@@ -39,6 +39,10 @@ from .model import SourceKind
 MAX_BADGE_FILE_BYTES = 5 * 1024 * 1024
 # A compressed text chunk may not inflate past this; badge payloads are a few kilobytes.
 MAX_DECOMPRESSED_BYTES = 1024 * 1024
+# A baked badge is a picture of a few hundred pixels. A header declaring more than this (e.g.
+# 30000×30000 in a 5 MB file) is a decompression bomb for whoever opens it after us: refused
+# even when it carries a valid badge, since we would store it and offer it for download.
+MAX_PNG_PIXELS = 40_000_000
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEYWORD_OB2 = "openbadges"
@@ -167,7 +171,7 @@ def _as_list(value: Any) -> list[Any]:
 def _loads(text: str) -> Any:
     """``json.loads`` that returns None instead of raising (bad JSON, absurd nesting, huge ints)."""
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except (ValueError, RecursionError):
         return None
 
@@ -175,7 +179,7 @@ def _loads(text: str) -> Any:
 def _b64url_json(segment: str) -> Any:
     try:
         raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-        return json.loads(raw.decode("utf-8"))
+        return jsontext.loads(raw.decode("utf-8"))
     except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return None
 
@@ -315,6 +319,14 @@ def _extract_png(data: bytes) -> Extracted:
     legacy: PngChunk | None = None
     # Walk the whole file even after a hit, so a truncated image is reported as damaged.
     for chunk in png_chunks(data):
+        if chunk.type == b"IHDR":
+            width, height = struct.unpack(">II", chunk.data[:8])
+            if width * height > MAX_PNG_PIXELS:
+                raise ImageError(
+                    _("This image declares {width}×{height} pixels, more than a badge image may have."),
+                    width=width,
+                    height=height,
+                )
         if not chunk.is_badge:
             continue
         if chunk.type == b"iTXt":

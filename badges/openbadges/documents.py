@@ -9,7 +9,6 @@ alignment ``name``/``url`` map onto the 2.0 fields). Anything malformed raises `
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import jsontext
 from .errors import BadgeFormatError
 from .i18n import gettext_noop as _
 from .model import Alignment, BadgeFormat, Evidence, Issuer, ParsedBadge, Recipient, SpecVersion
@@ -151,7 +151,11 @@ class RevocationList:
 def load_json_object(text: str | bytes, *, what: str = "badge") -> dict[str, Any]:
     """Parse JSON text that must be an object: ``load_json_object('{"a": 1}') == {"a": 1}``."""
     try:
-        value = json.loads(text)
+        value = jsontext.loads(text)
+    except jsontext.TooDeep as exc:
+        raise BadgeFormatError(
+            _("The {what} is nested more than {depth} levels deep."), what=what, depth=exc.max_depth
+        ) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadgeFormatError(_("The {what} is not valid JSON."), what=what) from exc
     if not isinstance(value, dict):

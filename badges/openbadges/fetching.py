@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from . import jsontext
 from .errors import BadgeFormatError
 from .i18n import gettext_noop as _
 
@@ -23,7 +24,11 @@ class Fetched:
     def json(self) -> Any:
         """The body parsed as JSON; ``BadgeFormatError`` if it is not JSON."""
         try:
-            return json.loads(self.body)
+            return jsontext.loads(self.body)
+        except jsontext.TooDeep as exc:
+            raise BadgeFormatError(
+                _("The document at {url} is nested more than {depth} levels deep."), url=self.url, depth=exc.max_depth
+            ) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadgeFormatError(_("The document at {url} is not valid JSON."), url=self.url) from exc
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +19,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from . import baking
+from . import baking, jsontext
 from .documents import (
     AssertionDocument,
     BadgeClassDocument,
@@ -829,8 +828,8 @@ def _split_jws(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes
     if len(parts) != 3:
         raise BadgeFormatError(_("This signed badge (JWS) is malformed."))
     try:
-        header = json.loads(_b64url_decode(parts[0]))
-        payload = json.loads(_b64url_decode(parts[1]))
+        header = jsontext.loads(_b64url_decode(parts[0]))
+        payload = jsontext.loads(_b64url_decode(parts[1]))
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadgeFormatError(_("This signed badge (JWS) is malformed.")) from exc
     if not isinstance(header, dict) or not isinstance(payload, dict):

@@ -9,12 +9,12 @@ it imports none of them.
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import jsontext
 from .errors import BadgeFormatError
 from .i18n import gettext_noop as _
 
@@ -47,8 +47,8 @@ def decode_compact_jws(token: str) -> CompactJws:
     if len(parts) != 3:
         raise BadgeFormatError(_("The token is not a compact JWS (three dot-separated parts)."))
     try:
-        header = json.loads(_b64url_decode(parts[0]))
-        payload = json.loads(_b64url_decode(parts[1]))
+        header = jsontext.loads(_b64url_decode(parts[0]))
+        payload = jsontext.loads(_b64url_decode(parts[1]))
         signature = _b64url_decode(parts[2])
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadgeFormatError(_("The token's parts are not base64url-encoded JSON.")) from exc
@@ -122,7 +122,11 @@ def read_credential(payload: str) -> tuple[dict[str, Any], CompactJws | None]:
     jws: CompactJws | None = None
     if text.startswith("{"):
         try:
-            credential = json.loads(text)
+            credential = jsontext.loads(text)
+        except jsontext.TooDeep as exc:
+            raise BadgeFormatError(
+                _("The {what} is nested more than {depth} levels deep."), what=_("credential"), depth=exc.max_depth
+            ) from exc
         except ValueError as exc:
             raise BadgeFormatError(_("The credential is not valid JSON.")) from exc
     else:

@@ -528,3 +528,31 @@ def test_issuer_fixture_allows_the_test_server_in_django_settings(issuer_server)
 
     assert fetcher.allow_hosts == frozenset({"127.0.0.1"})
     assert fetcher(issuer_server.serve("/doc", ASSERTION)).json() == ASSERTION
+
+
+# --- one deadline for the whole exchange ---------------------------------------------------------
+
+
+def test_an_issuer_dripping_its_headers_is_cut_off_at_the_fetch_deadline():
+    from tests.support.hostile_servers import DripServer
+
+    with DripServer(interval=0.1) as drip:
+        fetcher = SafeFetcher(allow_hosts={"127.0.0.1"}, connect_timeout=1, total_timeout=1.5)
+        started = time.monotonic()
+        with pytest.raises(FetchError) as caught:
+            fetcher(drip.url("/assertion.json"))
+        elapsed = time.monotonic() - started
+    # Before: each dripped byte restarted urllib3's read timeout, so this never ended by itself.
+    assert elapsed < 3
+    assert caught.value.kind == "network"
+    assert "took too long" in caught.value.message
+
+
+def test_an_import_deadline_limits_every_fetch_after_it(make_fetcher, issuer_server):
+    issuer_server.serve("/slow.json", ASSERTION, delay=2.0)
+    fetcher = make_fetcher(total_timeout=10.0)
+    fetcher.deadline = time.monotonic() + 0.8
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took too long"):
+        fetcher(issuer_server.url("/slow.json"))
+    assert time.monotonic() - started < 1.8

@@ -115,6 +115,8 @@ PRIVATE_TARGETS = [
     "http://[fe80::1%25eth0]/",
     "http://[fc00::1]/",
     "http://[ff02::1]/",
+    "http://[fec0::1]/",  # deprecated site-local: Python's is_global says True
+    "http://[feff:ffff::1]/",
 ]
 
 
@@ -336,6 +338,8 @@ def test_lab_network_fails_closed(dns):
         ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
         ("fd00::1", False),
         ("fe80::1", False),
+        ("fec0::1", False),
+        ("fefe:1::1", False),
         ("ff0e::1", False),
         ("2001:db8::1", False),
     ],
