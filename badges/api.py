@@ -8,8 +8,9 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.api import BADGE_ID, NOTIFICATION_ID, error_body, error_responses
@@ -137,7 +138,8 @@ class BadgeDetail(APIView):
 
 @extend_schema(tags=["badges"])
 class BadgeImport(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    # The site's JSON parser (config.parsers: nesting limit) after the file forms.
+    parser_classes = [MultiPartParser, FormParser, *api_settings.DEFAULT_PARSER_CLASSES[:1]]
     # Each import fetches from the issuer: a stricter limit than plain reads.
     throttle_scope = "import"
 

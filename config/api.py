@@ -7,11 +7,13 @@ optional (field errors, the duplicate badge's id, seconds to wait).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import defaults
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
@@ -42,8 +44,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     assert isinstance(exc, exceptions.APIException)
     code = exc.get_codes()
     details = {"retry_after": exc.wait} if isinstance(exc, exceptions.Throttled) and exc.wait else {}
-    response.data = error_body(code if isinstance(code, str) else exc.default_code, str(exc.detail), details)
+    message = throttled_message(exc.wait) if isinstance(exc, exceptions.Throttled) else str(exc.detail)
+    response.data = error_body(code if isinstance(code, str) else exc.default_code, message, details)
     return response
+
+
+def throttled_message(wait: float | None) -> str:
+    """Ours, fully translated (DRF's Japanese catalogue leaves "Expected available in …" in English)."""
+    if not wait:
+        return _("Too many requests. Please try again later.")
+    seconds = math.ceil(wait)
+    if seconds >= 120:
+        minutes = math.ceil(seconds / 60)
+        return ngettext(
+            "Too many requests. Please try again in %(count)d minute.",
+            "Too many requests. Please try again in %(count)d minutes.",
+            minutes,
+        ) % {"count": minutes}
+    return ngettext(
+        "Too many requests. Please try again in %(count)d second.",
+        "Too many requests. Please try again in %(count)d seconds.",
+        seconds,
+    ) % {"count": seconds}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from badges.downloads import hosted_copy_url, public_download_allowed
 from badges.files import badge_download_response, badge_image_response
 from badges.filters import filter_badges, skills_of, year_of
 from badges.models import Badge, Status
@@ -476,6 +477,8 @@ def public_badge(request, reach: Reach, public_id):
         "page_url": page_url,
         "preview_url": reach.absolute_url("badge_preview", badge.public_id),
         "share": share_urls(url=page_url, text=badge.name),
+        "download_allowed": public_download_allowed(badge),
+        "hosted_copy_url": hosted_copy_url(badge),
     }
     return render(request, "wallet/public_badge.html", ctx)
 
@@ -548,4 +551,8 @@ def public_badge_image(request, reach: Reach, public_id):
 
 @public_page
 def public_badge_download(request, reach: Reach, public_id):
-    return badge_download_response(_public_badge(reach, public_id))
+    badge = _public_badge(reach, public_id)
+    if not public_download_allowed(badge):
+        # The original names the learner's e-mail address in clear: never to strangers.
+        raise Http404
+    return badge_download_response(badge)

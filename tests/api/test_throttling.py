@@ -58,3 +58,21 @@ def test_anonymous_requests_are_throttled_per_ip_whatever_the_endpoint(api_clien
     assert api_client.get(f"/api/v1/public/portfolios/{unlisted_portfolio.slug}/").status_code == 200
     assert api_client.get("/api/v1/public/portfolios/no-such-link/").status_code == 404
     assert_error(api_client.get(f"/api/v1/public/portfolios/{unlisted_portfolio.slug}/"), 429, "throttled")
+
+
+def test_the_throttle_message_is_all_japanese_for_a_japanese_learner(hana, rates):
+    rates(user="1/hour")
+    hana.get("/api/v1/badges/", HTTP_ACCEPT_LANGUAGE="ja")
+    error = assert_error(hana.get("/api/v1/badges/", HTTP_ACCEPT_LANGUAGE="ja"), 429, "throttled")
+
+    # Before: 「リクエストの処理は絞られました。 Expected available in 3595 seconds.」
+    assert "Expected" not in error["message"]
+    assert "分後" in error["message"]
+    assert not any("a" <= ch.lower() <= "z" for ch in error["message"])
+
+
+def test_deeply_nested_json_in_an_api_body_is_a_400_in_the_one_error_shape(hana):
+    body = "[" * 100_000 + "]" * 100_000
+    response = hana.generic("POST", "/api/v1/badges/import/", body, content_type="application/json")
+    error = assert_error(response, 400, "parse_error")
+    assert error["message"]

@@ -3,6 +3,7 @@
 These paths are printed in QR codes on paper: they are pinned here as literal strings.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -147,3 +148,41 @@ def test_a_status_change_shows_at_once(client, unlisted_portfolio, badge):
     badge.save()
 
     assert 'data-status="revoked"' in client.get(f"/p/{unlisted_portfolio.slug}/").content.decode()
+
+
+def test_public_download_never_carries_the_learners_email_address(client, auth_client, unlisted_portfolio, badge):
+    # An unhashed recipient: the issuer's copy names Hana's address in clear.
+    badge.raw_payload = json.dumps(
+        {
+            "@context": "https://w3id.org/openbadges/v2",
+            "id": "https://issuer.example/a/1",
+            "type": "Assertion",
+            "recipient": {"type": "email", "hashed": False, "identity": "hana@example.org"},
+        }
+    )
+    badge.format = "hosted"
+    badge.badge_id = "https://issuer.example/a/1"
+    badge.save()
+    page = client.get(f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/").content.decode()
+    download = client.get(f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/download")
+
+    assert download.status_code == 404
+    assert b"hana@example.org" not in download.content
+    assert "/download" not in page
+    assert 'href="https://issuer.example/a/1"' in page  # the issuer's own copy instead
+    # The owner still downloads everything.
+    own = auth_client.get(f"/badges/{badge.public_id}/download/")
+    assert own.status_code == 200 and b"hana@example.org" in b"".join(
+        own.streaming_content if own.streaming else [own.content]
+    )
+
+
+def test_public_download_of_a_hashed_recipient_badge_is_offered(client, unlisted_portfolio, badge):
+    badge.raw_payload = json.dumps(
+        {
+            "id": "https://issuer.example/a/2",
+            "recipient": {"type": "email", "hashed": True, "salt": "s", "identity": "sha256$" + "ab" * 32},
+        }
+    )
+    badge.save()
+    assert client.get(f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/download").status_code == 200
