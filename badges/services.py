@@ -30,6 +30,7 @@ from badges.openbadges.result import VerificationResult
 from badges.openbadges.verification import verify
 
 from .fetchers import badge_fetcher, reverify_fetch
+from .import_rules import RecordingFetch, permanent_failure
 from .models import DEFINITIVE_STATUSES, Badge, Notification, SourceKind, Status, Verification
 from .presentation import translate
 
@@ -82,10 +83,10 @@ def import_badge(
     """
     source = _read_source(upload=upload, url=url, payload=payload)
     now = now or timezone.now()
-    fetch = fetch or badge_fetcher()
+    fetch = RecordingFetch(fetch or badge_fetcher())
     started = time.monotonic()
     result = verify(source.data, fetch=fetch, now=now, identities=identities_of(owner))
-    _refuse_unless_importable(result, owner=owner)
+    _refuse_unless_importable(result, owner=owner, failures=fetch.failures)
 
     parsed = result.badge
     fingerprint = _fingerprint(parsed, result, source)
@@ -147,7 +148,9 @@ def too_large_message(limit: int) -> str:
     return _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)}
 
 
-def _refuse_unless_importable(result: VerificationResult, *, owner) -> None:
+def _refuse_unless_importable(result: VerificationResult, *, owner, failures=()) -> None:
+    """The import rules (badges.import_rules): valid, revoked/suspended/expired/not yet valid with
+    their reason, or "could not check" for a transient network failure only."""
     status = result.status
     if status == CoreStatus.RECIPIENT_MISMATCH:
         raise ImportRefused(
@@ -169,6 +172,19 @@ def _refuse_unless_importable(result: VerificationResult, *, owner) -> None:
         raise ImportRefused(
             "invalid",
             _("This badge failed verification, so it was not added: %(reason)s") % {"reason": _first_problem(result)},
+        )
+    if status == CoreStatus.UNSUPPORTED:
+        raise ImportRefused(
+            "unsupported",
+            _("This badge cannot be checked, so it was not added: %(reason)s") % {"reason": _first_problem(result)},
+        )
+    permanent = permanent_failure(list(failures)) if status == CoreStatus.UNREACHABLE else None
+    if permanent is not None:
+        # A key that is not there, or an address our rules refuse, will not come back later.
+        raise ImportRefused(
+            "unverifiable",
+            _("This badge could not be verified, so it was not added: %(reason)s")
+            % {"reason": translate(permanent.template, permanent.params)},
         )
 
 
