@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from badges.hosts import HostBusy
 from badges.openbadges import images
 from badges.openbadges.errors import OpenBadgesError
 from badges.openbadges.fetching import Fetch
@@ -33,6 +34,7 @@ from .fetchers import badge_fetcher, reverify_fetch
 from .import_rules import RecordingFetch, permanent_failure
 from .models import DEFINITIVE_STATUSES, Badge, Notification, SourceKind, Status, Verification
 from .presentation import translate
+from .recheck_rules import could_not_recheck, tolerate_one_unreadable_answer
 
 logger = logging.getLogger(__name__)
 
@@ -396,10 +398,17 @@ def reverify_badge(
     shared documents (badge class, issuer, keys, lists) come from the cache while fresh.
     """
     now = now or timezone.now()
-    fetch = fetch or reverify_fetch(badge)
     started = time.monotonic()
-    source = _stored_source(badge)
-    result = verify(source, fetch=fetch, now=now, identities=identities_of(badge.owner))
+    try:
+        fetch = fetch or reverify_fetch(badge)
+        source = _stored_source(badge)
+        result = verify(source, fetch=fetch, now=now, identities=identities_of(badge.owner))
+    except HostBusy:
+        raise  # not a failure: the task postpones the check
+    except Exception as error:  # includes Celery's SoftTimeLimitExceeded
+        logger.exception("Re-check of badge %s raised; recorded as could not re-check", badge.pk)
+        result = could_not_recheck(error)
+    result = tolerate_one_unreadable_answer(result, list(badge.checks or []))
     with transaction.atomic():
         locked = Badge.objects.select_for_update().get(pk=badge.pk)
         before = _Before.of(locked)

@@ -34,7 +34,9 @@ def test_an_ob3_proof_whose_key_url_is_refused_by_the_address_rules_is_refused(u
     credential = signing.build_credential(
         issuer="https://10.0.0.1/issuer",
         issuer_name="The University of Tokyo",
-        identifiers=[{"identityType": "emailAddress", "hashed": True, "identityHash": hashed_email("hana@example.org")}],
+        identifiers=[
+            {"identityType": "emailAddress", "hashed": True, "identityHash": hashed_email("hana@example.org")}
+        ],
     )
     signed = signing.sign_data_integrity(credential, private_key=key, verification_method="https://10.0.0.1/keys#1")
 
