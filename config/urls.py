@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from config import pwa
-from config.health import healthz
+from config.health import healthz, readyz
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("wallet.public_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # The installable app: manifest and service worker at the root, so the worker controls every page.
     path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
