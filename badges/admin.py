@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from badges.hosts import failing_hosts
 
-from .models import Badge, CachedDocument, Notification, Status, Verification
+from . import registry
+from .models import Badge, CachedDocument, KnownIssuer, Notification, Status, Verification
 
 
 class VerificationInline(admin.TabularInline):
@@ -91,3 +96,70 @@ class CachedDocumentAdmin(admin.ModelAdmin):
     list_display = ("url", "content_type", "etag", "fetched_at")
     search_fields = ("url",)
     exclude = ("body",)
+
+
+class KnownIssuerCsvForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One issuer per row: domain or DID, official name, optional note (e.g. a badge network's member list)."
+        ),
+    )
+
+
+@admin.register(KnownIssuer)
+class KnownIssuerAdmin(admin.ModelAdmin):
+    """The registry of known issuers; saving or importing re-labels the badges it covers."""
+
+    list_display = ("official_name", "identity", "note", "updated_at")
+    search_fields = ("official_name", "identity", "note")
+    change_list_template = "admin/badges/knownissuer/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        previous = KnownIssuer.objects.filter(pk=obj.pk).values_list("identity", flat=True).first() if change else None
+        obj.identity = registry.normalise_identity(obj.identity)
+        super().save_model(request, obj, form, change)
+        for identity in {obj.identity, previous} - {None}:
+            registry.refresh_badges(identity)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        registry.refresh_badges(obj.identity)
+
+    def delete_queryset(self, request, queryset):
+        identities = list(queryset.values_list("identity", flat=True))
+        super().delete_queryset(request, queryset)
+        for identity in identities:
+            registry.refresh_badges(identity)
+
+    def get_urls(self):
+        own = [
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_csv_view),
+                name="badges_knownissuer_import_csv",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_csv_view(self, request):
+        form = KnownIssuerCsvForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            raw = form.cleaned_data["file"].read(2 * 1024 * 1024 + 1)
+            if len(raw) > 2 * 1024 * 1024:
+                form.add_error("file", _("The file is larger than 2 MB."))
+            else:
+                outcome = registry.import_csv(raw.decode("utf-8-sig", errors="replace"))
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new, %(updated)s updated, %(skipped)s rows skipped.")
+                    % {"created": outcome.created, "updated": outcome.updated, "skipped": outcome.skipped},
+                )
+                return redirect("admin:badges_knownissuer_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Import known issuers from CSV"),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/badges/knownissuer/import_csv.html", context)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from badges.openbadges.identity import host_of, same_site
+
 
 class Status(models.TextChoices):
     """Mirrors badges.openbadges.result.Status (plus PENDING before the first check)."""
@@ -125,6 +127,10 @@ class Badge(models.Model):
     issuer_url = models.URLField(max_length=2000, blank=True)
     issuer_email = models.EmailField(blank=True)
     issuer_image_url = models.TextField(blank=True)
+    # Who the checks proved the issuer to be (a domain, or a DID), unlike the self-declared name and
+    # homepage above; and the official name the operator's registry gives that identity, if any.
+    verified_issuer = models.CharField(max_length=300, blank=True, db_index=True)
+    registered_issuer_name = models.CharField(max_length=500, blank=True)
     issued_on = models.DateTimeField(_("issued on"), null=True, blank=True)
     expires_on = models.DateTimeField(_("expires on"), null=True, blank=True)
     # The learner's identity the badge matched (private: never shown on public pages).
@@ -200,6 +206,16 @@ class Badge(models.Model):
             "date": date_format(timezone.localtime(self.last_definitive_at), "DATE_FORMAT"),
             "since": since,
         }
+
+    @property
+    def issuer_homepage_host(self) -> str:
+        return host_of(self.issuer_url)
+
+    @property
+    def issuer_homepage_elsewhere(self) -> bool:
+        """The self-declared homepage is not on the verified domain (an impostor's favourite trick)."""
+        host = self.issuer_homepage_host
+        return bool(host and self.verified_issuer) and not same_site(host, self.verified_issuer)
 
     def is_unverifiable(self, *, now: datetime | None = None) -> bool:
         """Unreachable for longer than BADGE_UNVERIFIABLE_AFTER_DAYS: no longer shown as verified."""
@@ -315,3 +331,28 @@ EXPIRY_WARNINGS = {
     7: Notification.Kind.EXPIRES_IN_7_DAYS,
     1: Notification.Kind.EXPIRES_IN_1_DAY,
 }
+
+
+class KnownIssuer(models.Model):
+    """The operator's registry of issuers whose identity is known: a verified domain or DID and
+    the official name that goes with it. A badge proved to come from ``identity`` is shown as
+    from a "registered issuer" under ``official_name``; any other is "self-declared"."""
+
+    identity = models.CharField(
+        _("domain or DID"),
+        max_length=300,
+        unique=True,
+        help_text=_("A domain such as badges.u-tokyo.ac.jp (its subdomains count too), or a DID."),
+    )
+    official_name = models.CharField(_("official name"), max_length=500)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["official_name"]
+        verbose_name = _("known issuer")
+        verbose_name_plural = _("known issuers")
+
+    def __str__(self) -> str:
+        return f"{self.official_name} ({self.identity})"

@@ -16,8 +16,16 @@ from .presentation import check_message
 
 class IssuerSerializer(serializers.Serializer):
     # No e-mail: the issuer's address is not needed to trust a badge, and public pages show none.
-    name = serializers.CharField(source="issuer_name")
-    url = serializers.CharField(source="issuer_url")
+    name = serializers.CharField(source="issuer_name", help_text="The name the issuer declares (self-declared).")
+    url = serializers.CharField(source="issuer_url", help_text="The homepage the issuer declares (self-declared).")
+    verified = serializers.CharField(
+        source="verified_issuer",
+        help_text="Who the checks proved the issuer to be: the hosting domain or the signing key's domain or DID.",
+    )
+    registered_name = serializers.CharField(
+        source="registered_issuer_name",
+        help_text="The official name from the site's registry of known issuers, or empty.",
+    )
 
 
 class CheckSerializer(serializers.Serializer):

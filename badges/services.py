@@ -25,6 +25,7 @@ from badges.hosts import HostBusy
 from badges.openbadges import images
 from badges.openbadges.errors import OpenBadgesError
 from badges.openbadges.fetching import Fetch
+from badges.openbadges.identity import verified_identity
 from badges.openbadges.model import Identity, ParsedBadge
 from badges.openbadges.result import Status as CoreStatus
 from badges.openbadges.result import VerificationResult
@@ -35,6 +36,7 @@ from .import_rules import RecordingFetch, permanent_failure
 from .models import DEFINITIVE_STATUSES, Badge, Notification, SourceKind, Status, Verification
 from .presentation import translate
 from .recheck_rules import could_not_recheck, tolerate_one_unreadable_answer
+from .registry import registered_name
 
 logger = logging.getLogger(__name__)
 
@@ -292,12 +294,21 @@ def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) ->
     if status in DEFINITIVE_STATUSES:
         badge.last_definitive_status = status
         badge.last_definitive_at = now
+        _apply_issuer_identity(badge, result)
         badge.unreachable_since = None
         badge.consecutive_failures = 0
     else:
         badge.unreachable_since = badge.unreachable_since or now
         badge.consecutive_failures += 1
     badge.next_check_at = next_check_time(badge, now=now)
+
+
+def _apply_issuer_identity(badge: Badge, result: VerificationResult) -> None:
+    """Who the checks proved the issuer to be, and the registry's name for it (badges.registry)."""
+    identity = verified_identity(result)
+    if identity != badge.verified_issuer or not badge.pk:
+        badge.verified_issuer = identity
+        badge.registered_issuer_name = registered_name(identity) if identity else ""
 
 
 def next_check_time(badge: Badge, *, now: datetime) -> datetime:

@@ -537,11 +537,19 @@ def public_preview(request, reach: Reach, public_id=None):
         )
     else:
         badges = [_public_badge(reach, public_id)]
-        title, subtitle = badges[0].name, badges[0].issuer_name
+        title, subtitle = badges[0].name, issuer_line(badges[0])
     png = previews.make_preview(title=title, subtitle=subtitle, images=[_thumbnail_bytes(b) for b in badges[:4]])
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=600"
     return response
+
+
+def issuer_line(badge: Badge) -> str:
+    """The issuer as a preview image says it: the registered or declared name with the verified identity."""
+    name = badge.registered_issuer_name or badge.issuer_name
+    if not badge.verified_issuer:
+        return _("%(name)s (not verified)") % {"name": name}
+    return _("%(name)s (verified: %(identity)s)") % {"name": name, "identity": badge.verified_issuer}
 
 
 @public_page

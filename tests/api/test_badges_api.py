@@ -26,7 +26,7 @@ def test_list_shows_my_badges_with_live_status(hana, badge):
     assert item["id"] == str(badge.public_id)
     assert item["name"] == "Data science basics"
     assert item["status"] == "valid" and item["status_label"] == "Verified"
-    assert item["issuer"] == {"name": "Shizuoka Learning Centre", "url": ""}
+    assert item["issuer"] == {"name": "Shizuoka Learning Centre", "url": "", "verified": "", "registered_name": ""}
     assert "raw_payload" not in item and "checks" not in item
 
 
