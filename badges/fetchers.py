@@ -1,11 +1,23 @@
 """The fetchers badge workflows use: one shared document cache in the database, and a polite
-fetcher for re-checks (per-host limits, the badge's own assertion always asked again)."""
+fetcher for re-checks (per-host limits, the badge's own assertion always asked again).
+
+What the shared cache keeps (and nothing else): issuer documents shared by many badges — issuer
+profiles, badge classes, keys, status and revocation lists — fetched by a verification that
+reached a verdict. Never a badge's own assertion (always asked again, so a revoked badge cannot
+come back from the cache), never images, never anything from a refused import, never a URL with
+a query string (one attacker could mint endless keys). Documents fetched during a verification
+are *staged* in memory and written only when the caller commits; ``purge_document_cache`` drops
+old rows and keeps the table under a size cap.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models.functions import Length
+from django.utils import timezone
 
 from badges.fetch import CachedDocument as FetchedCopy
 from badges.fetch import SafeFetcher, fetcher_from_settings
@@ -45,26 +57,107 @@ class DatabaseDocumentCache:
         )
 
 
+def _has_query(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).query)
+    except ValueError:
+        return True
+
+
+class StagedDocumentCache:
+    """Reads from the shared cache; keeps what it fetches in memory until ``commit()``.
+
+    ``own_urls`` (the badge's own assertion) are never read from nor written to the shared cache.
+    """
+
+    def __init__(self, backing: DatabaseDocumentCache | None = None, *, own_urls: frozenset[str] = frozenset()):
+        self.backing = backing or DatabaseDocumentCache()
+        self.own_urls = set(own_urls)
+        self.staged: dict[str, FetchedCopy] = {}
+
+    def get(self, url: str) -> FetchedCopy | None:
+        if url in self.staged:
+            return self.staged[url]
+        if url in self.own_urls or _has_query(url):
+            return None
+        return self.backing.get(url)
+
+    def put(self, url: str, document: FetchedCopy) -> None:
+        self.staged[url] = document
+
+    def shareable(self, url: str, document: FetchedCopy) -> bool:
+        return not (
+            url in self.own_urls
+            or document.final_url in self.own_urls
+            or _has_query(url)
+            or document.content_type.startswith("image/")
+            or len(document.body) > settings.BADGE_DOCUMENT_CACHE_MAX_DOCUMENT_BYTES
+        )
+
+    def commit(self) -> int:
+        """Write the shareable staged documents to the shared cache; returns how many."""
+        written = 0
+        for url, document in self.staged.items():
+            if self.shareable(url, document):
+                self.backing.put(url, document)
+                written += 1
+        self.staged.clear()
+        return written
+
+
 def badge_fetcher(
-    *, cached: bool = True, limiter: HostLimiter | None = None, freshness: timedelta | None = None
+    *,
+    cached: bool = True,
+    limiter: HostLimiter | None = None,
+    freshness: timedelta | None = None,
+    cache: StagedDocumentCache | None = None,
 ) -> SafeFetcher:
-    """The fetcher services use. Imports always see the issuer's current answer for the assertion
-    itself; shared documents come from the cache while fresh (BADGE_DOCUMENT_FRESHNESS_MINUTES).
-    With a ``limiter``, every request that reaches the network holds a slot of its host's budget."""
+    """The fetcher services use: shared documents come from the cache while fresh
+    (BADGE_DOCUMENT_FRESHNESS_MINUTES); what it fetches is staged in ``cache`` (``fetcher.cache``)
+    until the caller commits it. With a ``limiter``, every request that reaches the network holds
+    a slot of its host's budget."""
     if not cached:
         return fetcher_from_settings()
     if freshness is None:
         freshness = timedelta(minutes=settings.BADGE_DOCUMENT_FRESHNESS_MINUTES)
-    return fetcher_from_settings(cache=DatabaseDocumentCache(), limiter=limiter, freshness=freshness)
+    return fetcher_from_settings(cache=cache or StagedDocumentCache(), limiter=limiter, freshness=freshness)
+
+
+def commit_documents(fetch) -> None:
+    """Keep the shared documents a verification fetched (call once it reached a verdict)."""
+    cache = getattr(fetch, "cache", None)
+    if isinstance(cache, StagedDocumentCache):
+        cache.commit()
+
+
+def purge_document_cache(*, now=None) -> dict[str, int]:
+    """Drop cached documents older than BADGE_DOCUMENT_CACHE_MAX_AGE_DAYS, then the oldest until
+    the table holds at most BADGE_DOCUMENT_CACHE_MAX_MB. Idempotent."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.BADGE_DOCUMENT_CACHE_MAX_AGE_DAYS)
+    aged, _by_model = CachedDocument.objects.filter(fetched_at__lt=cutoff).delete()
+    budget = settings.BADGE_DOCUMENT_CACHE_MAX_MB * 1024 * 1024
+    total, over = 0, []
+    for pk, size in (
+        CachedDocument.objects.annotate(size=Length("body")).order_by("-fetched_at", "-pk").values_list("pk", "size")
+    ):
+        total += size or 0
+        if total > budget:
+            over.append(pk)
+    capped = 0
+    for start in range(0, len(over), 1000):
+        capped += CachedDocument.objects.filter(pk__in=over[start : start + 1000]).delete()[0]
+    return {"aged": aged, "capped": capped}
 
 
 def reverify_fetch(badge: Badge) -> Fetch:
     """A polite fetcher for re-checking ``badge``: its own assertion URL is always revalidated
     (freshness 0, so a revocation is seen on the next check), everything else is shared."""
     limiter = HostLimiter()
-    shared = badge_fetcher(limiter=limiter)
-    own = badge_fetcher(limiter=limiter, freshness=timedelta(0))
     own_urls = {url for url in (badge.badge_id, badge.source_url) if url.startswith(("http://", "https://"))}
+    cache = StagedDocumentCache(own_urls=frozenset(own_urls))
+    shared = badge_fetcher(limiter=limiter, cache=cache)
+    own = badge_fetcher(limiter=limiter, freshness=timedelta(0), cache=cache)
 
     seen: dict[tuple[str, bool], Fetched] = {}
 
@@ -76,4 +169,5 @@ def reverify_fetch(badge: Badge) -> Fetch:
             seen[key] = (own if url in own_urls else shared)(url, kind=kind)
         return seen[key]
 
+    fetch.cache = cache  # for commit_documents()
     return fetch

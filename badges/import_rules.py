@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from badges.openbadges.errors import FetchError
+from badges.openbadges import baking, jsontext
+from badges.openbadges.errors import FetchError, OpenBadgesError
 from badges.openbadges.fetching import Fetch, Fetched
 
 
@@ -36,3 +37,25 @@ class RecordingFetch:
 def permanent_failure(failures: list[FetchError]) -> FetchError | None:
     """The first failure that trying again will not fix (HTTP 410 is a verdict, not counted here)."""
     return next((error for error in failures if not error.is_transient and error.status != 410), None)
+
+
+def own_assertion_urls(data: bytes | str) -> frozenset[str]:
+    """Where the badge in ``data`` says its own hosted assertion lives (pasted URL, baked URL,
+    ``id``, or a 1.0 hosted ``verify.url``): the documents an import must always ask for afresh."""
+    try:
+        payload = baking.extract(data).payload.strip()
+    except OpenBadgesError:
+        return frozenset()
+    if baking.looks_like_url(payload):
+        return frozenset({payload})
+    try:
+        document = jsontext.loads(payload)
+    except ValueError:
+        return frozenset()
+    if not isinstance(document, dict):
+        return frozenset()
+    urls = {document.get("id")}
+    verify = document.get("verify") or document.get("verification")
+    if isinstance(verify, dict) and str(verify.get("type", "")).lower() in ("hosted", "hostedbadge"):
+        urls.add(verify.get("url"))
+    return frozenset(url for url in urls if isinstance(url, str) and url.startswith(("http://", "https://")))

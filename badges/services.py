@@ -31,8 +31,8 @@ from badges.openbadges.result import Status as CoreStatus
 from badges.openbadges.result import VerificationResult
 from badges.openbadges.verification import verify
 
-from .fetchers import badge_fetcher, reverify_fetch
-from .import_rules import RecordingFetch, permanent_failure
+from .fetchers import StagedDocumentCache, badge_fetcher, commit_documents, reverify_fetch
+from .import_rules import RecordingFetch, own_assertion_urls, permanent_failure
 from .models import DEFINITIVE_STATUSES, Badge, Notification, SourceKind, Status, Verification
 from .presentation import translate
 from .recheck_rules import could_not_recheck, tolerate_one_unreadable_answer
@@ -87,7 +87,11 @@ def import_badge(
     """
     source = _read_source(upload=upload, url=url, payload=payload)
     now = now or timezone.now()
-    fetch = RecordingFetch(fetch or badge_fetcher())
+    if fetch is None:
+        fetch = badge_fetcher(cache=StagedDocumentCache(own_urls=own_assertion_urls(source.data)))
+        # One deadline for the whole import, whatever the number of documents it needs.
+        fetch.deadline = time.monotonic() + settings.BADGE_IMPORT_TIMEOUT
+    fetch = RecordingFetch(fetch)
     started = time.monotonic()
     result = verify(source.data, fetch=fetch, now=now, identities=identities_of(owner))
     _refuse_unless_importable(result, owner=owner, failures=fetch.failures)
@@ -120,6 +124,8 @@ def import_badge(
         # Two imports of the same badge at once: the other one won.
         raise ImportRefused("duplicate", _("You already have this badge in your wallet."))
     _store_thumbnail(badge, fetch=fetch, source=source)
+    if badge.status in DEFINITIVE_STATUSES:
+        commit_documents(fetch)
     return badge
 
 
@@ -420,6 +426,8 @@ def reverify_badge(
         logger.exception("Re-check of badge %s raised; recorded as could not re-check", badge.pk)
         result = could_not_recheck(error)
     result = tolerate_one_unreadable_answer(result, list(badge.checks or []))
+    if result.status in DEFINITIVE_STATUSES:
+        commit_documents(fetch)
     with transaction.atomic():
         locked = Badge.objects.select_for_update().get(pk=badge.pk)
         before = _Before.of(locked)

@@ -80,3 +80,11 @@ def warn_expiring_badges() -> int:
     from badges.notifications import warn_expiring_badges as warn
 
     return warn()
+
+
+@shared_task(ignore_result=True, soft_time_limit=600, time_limit=660, **RETRY_POLICY)
+def purge_document_cache() -> dict[str, int]:
+    """Daily: old shared documents out, the cache table under BADGE_DOCUMENT_CACHE_MAX_MB."""
+    from badges.fetchers import purge_document_cache as purge
+
+    return purge()

@@ -321,6 +321,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # Hosts allowed through the private-address (SSRF) guard: only for local demos and test issuers.
 BADGE_FETCH_ALLOW_HOSTS = env_list("BADGE_FETCH_ALLOW_HOSTS")
 BADGE_FETCH_TIMEOUT = env_int("BADGE_FETCH_TIMEOUT", 15)
+# One deadline over all the fetches of one import (the assertion, its class, issuer, keys, lists).
+BADGE_IMPORT_TIMEOUT = env_int("BADGE_IMPORT_TIMEOUT", 25)
 BADGE_FETCH_USER_AGENT = env_str("BADGE_FETCH_USER_AGENT", "Manabi/1.0 (+Open Badges wallet)")
 
 # =============================================================================
@@ -336,6 +338,10 @@ BADGE_UNVERIFIABLE_AFTER_DAYS = env_int("BADGE_UNVERIFIABLE_AFTER_DAYS", 30)
 # Shared documents (badge classes, issuers, keys, status lists) are reused this long before an
 # ETag/Last-Modified revalidation; a badge's own hosted assertion is always revalidated.
 BADGE_DOCUMENT_FRESHNESS_MINUTES = env_int("BADGE_DOCUMENT_FRESHNESS_MINUTES", 60)
+# The shared document cache: rows older than this are purged daily, and the table is kept under a cap.
+BADGE_DOCUMENT_CACHE_MAX_AGE_DAYS = env_int("BADGE_DOCUMENT_CACHE_MAX_AGE_DAYS", 7)
+BADGE_DOCUMENT_CACHE_MAX_MB = env_int("BADGE_DOCUMENT_CACHE_MAX_MB", 200)
+BADGE_DOCUMENT_CACHE_MAX_DOCUMENT_BYTES = env_int("BADGE_DOCUMENT_CACHE_MAX_DOCUMENT_BYTES", 1024 * 1024)
 # A claimed check must finish within this lease, or the badge becomes due again (crashed worker).
 BADGE_CHECK_LEASE_SECONDS = env_int("BADGE_CHECK_LEASE_SECONDS", 1800)
 # Each beat tick claims at most BATCH_SIZE x MAX_BATCHES due badges (bounded work per tick).
@@ -401,6 +407,11 @@ CELERY_BEAT_SCHEDULE = {
     "every-hour-warn-expiring-badges": {
         "task": "badges.tasks.warn_expiring_badges",
         "schedule": crontab(minute=41),
+    },
+    # 04:05 every day: purge old documents from the shared cache, keep it under its cap (cron "5 4 * * *").
+    "every-day-purge-document-cache": {
+        "task": "badges.tasks.purge_document_cache",
+        "schedule": crontab(hour=4, minute=5),
     },
     # 08:30 every day: one digest e-mail per learner whose badges changed (cron "30 8 * * *").
     "every-day-send-badge-notification-digests": {
