@@ -10,13 +10,15 @@ from rest_framework import generics, status
 from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from config.api import BADGE_ID, NOTIFICATION_ID, error_body, error_responses
+from config.api import BADGE_ID, NOTIFICATION_ID, ImportIPThrottle, error_body, error_responses
 
 from .filters import filter_badges
-from .models import Badge, Notification, Verification
+from .imports import start_import
+from .models import Badge, Notification, PendingImport, Verification
 from .notifications import mark_notifications_read
 from .serializers import (
     BadgeDetailSerializer,
@@ -29,8 +31,9 @@ from .serializers import (
     NotificationFilterSerializer,
     NotificationSerializer,
     NotificationsReadSerializer,
+    PendingImportSerializer,
 )
-from .services import ImportRefused, import_badge, remove_badge, reverify_badge, set_badge_hidden
+from .services import ImportRefused, remove_badge, reverify_badge, set_badge_hidden
 
 # Refusals that are not "your input is unusable" (422) get their own HTTP status.
 IMPORT_REFUSAL_STATUS = {"duplicate": status.HTTP_409_CONFLICT, "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE}
@@ -140,15 +143,23 @@ class BadgeDetail(APIView):
 class BadgeImport(APIView):
     # The site's JSON parser (config.parsers: nesting limit) after the file forms.
     parser_classes = [MultiPartParser, FormParser, *api_settings.DEFAULT_PARSER_CLASSES[:1]]
-    # Each import fetches from the issuer: a stricter limit than plain reads.
+    # Each import fetches from the issuer: a stricter limit than plain reads, per learner and per IP
+    # (the web form counts against the same limits: badges.imports.check_import_throttle).
     throttle_scope = "import"
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ImportIPThrottle]
 
     @extend_schema(
         summary="Import a badge: a file, a URL or a pasted JSON/JWT",
         description="Send exactly one of `file` (multipart), `url` or `payload` (JSON). The badge is verified "
-        "first; a refusal answers with its reason code (see 409, 413 and 422).",
+        "first; a refusal answers with its reason code (see 409, 413 and 422). When imports run in the "
+        "background (the default), the answer is 202 with the pending import: follow `status_url` "
+        "(GET /api/v1/badges/import/{id}/) until `pending` is false.",
         request={"multipart/form-data": BadgeImportFileSerializer, "application/json": BadgeImportJsonSerializer},
-        responses={201: BadgeDetailSerializer, **error_responses(400, 409, 413, 422)},
+        responses={
+            201: BadgeDetailSerializer,
+            202: PendingImportSerializer,
+            **error_responses(400, 409, 413, 422),
+        },
         examples=[
             OpenApiExample("By URL", value={"url": "https://learning.example/assertions/1"}, request_only=True),
             OpenApiExample(
@@ -161,16 +172,37 @@ class BadgeImport(APIView):
         data = BadgeImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         source = data.validated_data
-        try:
-            badge = import_badge(
-                owner=request.user,
-                upload=source.get("file"),
-                url=source.get("url", ""),
-                payload=source.get("payload", ""),
+        outcome = start_import(
+            owner=request.user,
+            label=source.get("url", "") or getattr(source.get("file"), "name", ""),
+            upload=source.get("file"),
+            url=source.get("url", ""),
+            payload=source.get("payload", ""),
+        )
+        if outcome.refused is not None:
+            return refusal_response(outcome.refused)
+        if outcome.pending is not None:
+            return Response(
+                PendingImportSerializer(outcome.pending).data,
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": pending_api_url(outcome.pending)},
             )
-        except ImportRefused as refused:
-            return refusal_response(refused)
-        return Response(BadgeDetailSerializer(badge).data, status=status.HTTP_201_CREATED)
+        return Response(BadgeDetailSerializer(outcome.badge).data, status=status.HTTP_201_CREATED)
+
+
+def pending_api_url(pending: PendingImport) -> str:
+    return reverse("api_badge_import_status", args=[pending.public_id])
+
+
+@extend_schema(tags=["badges"])
+class BadgeImportStatus(APIView):
+    @extend_schema(
+        summary="Follow a pending import",
+        responses={200: PendingImportSerializer, **error_responses(404)},
+    )
+    def get(self, request, public_id):
+        pending = get_object_or_404(PendingImport.objects.filter(owner=request.user), public_id=public_id)
+        return Response(PendingImportSerializer(pending).data)
 
 
 def refusal_response(refused: ImportRefused) -> Response:

@@ -356,3 +356,43 @@ class KnownIssuer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official_name} ({self.identity})"
+
+
+class PendingImport(models.Model):
+    """One import a learner asked for, run by a worker off the request path.
+
+    The page and the API show it at once as "checking…" and follow it until it is done (the badge)
+    or refused (the reason). What was handed in is kept only until the import has run.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        RUNNING = "running", _("Being checked with the issuer")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Not added")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports")
+    label = models.CharField(max_length=300, blank=True)
+    # Exactly one of these, as handed in (bytes of a file, a URL, pasted text); emptied once run.
+    filename = models.CharField(max_length=255, blank=True)
+    data = models.BinaryField(blank=True, default=b"")
+    url = models.TextField(blank=True)
+    payload = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    code = models.CharField(max_length=40, blank=True)
+    message = models.TextField(blank=True)
+    badge = models.ForeignKey(Badge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.public_id}: {self.state}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -205,3 +205,23 @@ class NotificationFilterSerializer(serializers.Serializer):
 
 class NotificationsReadSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications were marked as read.")
+
+
+class PendingImportSerializer(serializers.Serializer):
+    """An import handed to a worker: follow ``status_url`` until ``pending`` is false."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    state = serializers.ChoiceField(choices=["queued", "running", "done", "refused"], read_only=True)
+    pending = serializers.BooleanField(source="is_pending", read_only=True)
+    code = serializers.CharField(read_only=True, help_text="imported, or the refusal's code (as for a 422).")
+    message = serializers.CharField(read_only=True)
+    badge = serializers.SerializerMethodField()
+    status_url = serializers.SerializerMethodField()
+
+    def get_badge(self, pending) -> str | None:
+        return str(pending.badge.public_id) if pending.badge_id else None
+
+    def get_status_url(self, pending) -> str:
+        from django.urls import reverse
+
+        return reverse("api_badge_import_status", args=[pending.public_id])

@@ -85,7 +85,7 @@ def import_badge(
     A badge whose issuer cannot be reached now is kept (status ``unreachable``, original saved)
     and re-checked later; a badge for somebody else, a broken one or a duplicate changes nothing.
     """
-    source = _read_source(upload=upload, url=url, payload=payload)
+    source = read_source(upload=upload, url=url, payload=payload)
     now = now or timezone.now()
     if fetch is None:
         fetch = badge_fetcher(cache=StagedDocumentCache(own_urls=own_assertion_urls(source.data)))
@@ -129,7 +129,7 @@ def import_badge(
     return badge
 
 
-def _read_source(*, upload, url: str, payload: str) -> Source:
+def read_source(*, upload, url: str, payload: str) -> Source:
     limit = settings.BADGE_UPLOAD_MAX_BYTES
     if upload is not None:
         # Refuse by declared size first, then by what was actually read (never trust the header).

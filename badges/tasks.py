@@ -88,3 +88,11 @@ def purge_document_cache() -> dict[str, int]:
     from badges.fetchers import purge_document_cache as purge
 
     return purge()
+
+
+@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90, acks_late=True)
+def run_import_task(pending_id: int) -> str:
+    """Run one queued import (badges.imports). Not retried: a failure is recorded on the item."""
+    from badges.imports import run_pending_import
+
+    return run_pending_import(pending_id)

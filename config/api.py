@@ -123,6 +123,15 @@ class ScopedRateThrottle(_RatesFromSettings, throttling.ScopedRateThrottle):
     """The stricter limits of one kind of endpoint (a view's ``throttle_scope``: import, public…)."""
 
 
+class ImportIPThrottle(_RatesFromSettings, throttling.SimpleRateThrottle):
+    """Imports per IP address, signed in or not: many accounts behind one address share it."""
+
+    scope = "import_ip"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 # ---------------------------------------------------------------------------------------------
 # Schema: the error shape and the errors each endpoint documents
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     # Badges
     path("badges/", badges_api.BadgeList.as_view(), name="api_badge_list"),
     path("badges/import/", badges_api.BadgeImport.as_view(), name="api_badge_import"),
+    path("badges/import/<uuid:public_id>/", badges_api.BadgeImportStatus.as_view(), name="api_badge_import_status"),
     path("badges/<str:public_id>/", badges_api.BadgeDetail.as_view(), name="api_badge_detail"),
     path("badges/<str:public_id>/reverify/", badges_api.BadgeReverify.as_view(), name="api_badge_reverify"),
     # Portfolios

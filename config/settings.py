@@ -323,6 +323,11 @@ BADGE_FETCH_ALLOW_HOSTS = env_list("BADGE_FETCH_ALLOW_HOSTS")
 BADGE_FETCH_TIMEOUT = env_int("BADGE_FETCH_TIMEOUT", 15)
 # One deadline over all the fetches of one import (the assertion, its class, issuer, keys, lists).
 BADGE_IMPORT_TIMEOUT = env_int("BADGE_IMPORT_TIMEOUT", 25)
+# Imports run in a Celery worker (badges/imports.py); the page follows them live. Off: in the request.
+BADGE_IMPORTS_IN_BACKGROUND = env_bool("BADGE_IMPORTS_IN_BACKGROUND", True)
+BADGE_IMPORT_QUEUE = env_str("BADGE_IMPORT_QUEUE")
+# How many imports one learner may have waiting at once.
+BADGE_MAX_PENDING_IMPORTS = env_int("BADGE_MAX_PENDING_IMPORTS", 5)
 BADGE_FETCH_USER_AGENT = env_str("BADGE_FETCH_USER_AGENT", "Manabi/1.0 (+Open Badges wallet)")
 
 # =============================================================================
@@ -451,6 +456,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_RATE_USER", "2000/hour"),
         "anon": env_str("API_RATE_ANON", "300/hour"),
         "import": env_str("API_RATE_IMPORT", "60/hour"),
+        # Imports per IP address, whoever is signed in (web form and API alike).
+        "import_ip": env_str("API_RATE_IMPORT_IP", "120/hour"),
         "reverify": env_str("API_RATE_REVERIFY", "30/hour"),
         "public": env_str("API_RATE_PUBLIC", "120/hour"),
     },

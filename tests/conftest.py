@@ -31,6 +31,8 @@ def _test_settings(request, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BADGE_FETCH_ALLOW_HOSTS = []
+    # Imports run in the request unless a test is about background imports (tests/wallet/test_import_background.py).
+    settings.BADGE_IMPORTS_IN_BACKGROUND = False
     # A fresh cache namespace per test: throttle counters, host slots and cached pages never leak
     # from one test (or from anything else using the same Redis) into another.
     settings.CACHES = {

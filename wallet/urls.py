@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.wallet_home, name="wallet_home"),
     path("import/", views.import_badges, name="import_badges"),
+    path("import/<uuid:public_id>/", views.import_status, name="import_status"),
     path("portfolios/", views.portfolio_list, name="portfolio_list"),
     path("portfolios/<int:pk>/", views.portfolio_detail, name="portfolio_detail"),
     path("portfolios/<int:pk>/badges/", views.portfolio_badges, name="portfolio_badges"),

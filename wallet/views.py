@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 from badges.downloads import hosted_copy_url, public_download_allowed
 from badges.files import badge_download_response, badge_image_response
 from badges.filters import filter_badges, skills_of, year_of
-from badges.models import Badge, Status
-from badges.services import ImportRefused, import_badge
+from badges.imports import as_result, check_import_throttle, pending_result, start_import
+from badges.models import Badge, PendingImport, Status
+from badges.services import ImportRefused
 from badges.views import owned_badge
 
 from . import previews
@@ -87,25 +88,7 @@ def wallet_home(request):
 
 
 def _import_one(request, *, label: str, **source) -> dict:
-    try:
-        badge = import_badge(owner=request.user, **source)
-    except ImportRefused as refused:
-        existing = refused.badge
-        return {
-            "label": label,
-            "ok": False,
-            "code": refused.code,
-            "message": refused.message,
-            "url": reverse("badge_detail", args=[existing.public_id]) if existing else "",
-        }
-    return {
-        "label": label,
-        "ok": True,
-        "code": "imported",
-        "message": _("Imported: “%(name)s” from %(issuer)s.") % {"name": badge.name, "issuer": badge.issuer_name},
-        "status": Status(badge.status).label,
-        "url": reverse("badge_detail", args=[badge.public_id]),
-    }
+    return as_result(start_import(owner=request.user, label=label, **source))
 
 
 def _wants_json(request) -> bool:
@@ -118,6 +101,17 @@ def import_badges(request):
     # Not `request.POST or None`: a files-only submission has an empty POST and must still count.
     form = ImportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        try:
+            # The API's import limits, per learner and per IP, count the web form too.
+            check_import_throttle(request)
+        except ImportRefused as refused:
+            results.append(
+                {"label": "", "ok": False, "pending": False, "code": refused.code, "message": refused.message}
+            )
+            if _wants_json(request):
+                return JsonResponse({"results": results}, status=429)
+            ctx = {"form": form, "results": results, "max_mb": settings.BADGE_UPLOAD_MAX_BYTES // (1024 * 1024)}
+            return render(request, "wallet/import.html", ctx, status=429)
         # Each item on its own: one refused file never stops the others.
         for upload in request.FILES.getlist("files"):
             results.append(_import_one(request, label=upload.name, upload=upload))
@@ -138,8 +132,22 @@ def import_badges(request):
         if _wants_json(request):
             return JsonResponse({"results": results})
         form = ImportForm()
-    ctx = {"form": form, "results": results, "max_mb": settings.BADGE_UPLOAD_MAX_BYTES // (1024 * 1024)}
+    ctx = {
+        "form": form,
+        "results": results,
+        "recent": [pending_result(p) for p in PendingImport.objects.filter(owner=request.user)[:10]],
+        "max_mb": settings.BADGE_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
     return render(request, "wallet/import.html", ctx)
+
+
+@login_required
+def import_status(request, public_id):
+    """One pending import as JSON (the page polls it), or the import page for a plain refresh."""
+    pending = get_object_or_404(PendingImport.objects.filter(owner=request.user), public_id=public_id)
+    if _wants_json(request):
+        return JsonResponse(pending_result(pending))
+    return redirect("import_badges")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,13 +9,30 @@
     var list = results.querySelector(".result-list");
     var fileInput = document.getElementById("id_files");
     var dropzone = document.getElementById("dropzone");
-    var labels = { ok: form.dataset.okLabel, refused: form.dataset.refusedLabel, open: form.dataset.openLabel };
+    var labels = {
+      ok: form.dataset.okLabel, refused: form.dataset.refusedLabel, open: form.dataset.openLabel,
+      pending: form.dataset.pendingLabel
+    };
 
-    var showResult = function (result) {
+    // An import runs in the background: ask how it went until it is done, then show the outcome.
+    var follow = function (item, statusUrl) {
+      var ask = function () {
+        fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) { return response.json(); })
+          .then(function (result) {
+            if (result.pending) { window.setTimeout(ask, 1000); return; }
+            item.replaceWith(render(result));
+          })
+          .catch(function () { window.setTimeout(ask, 3000); });
+      };
+      window.setTimeout(ask, 500);
+    };
+
+    var render = function (result) {
       var item = document.createElement("li");
-      item.className = "result " + (result.ok ? "result-ok" : "result-refused");
+      item.className = "result " + (result.pending ? "result-pending" : result.ok ? "result-ok" : "result-refused");
       var head = document.createElement("strong");
-      head.textContent = result.ok ? labels.ok : labels.refused;
+      head.textContent = result.pending ? labels.pending : result.ok ? labels.ok : labels.refused;
       item.appendChild(head);
       if (result.label) {
         var label = document.createElement("span");
@@ -33,15 +50,25 @@
         link.textContent = labels.open;
         item.appendChild(link);
       }
-      list.appendChild(item);
+      if (result.pending && result.status_url) { follow(item, result.status_url); }
+      return item;
+    };
+
+    var showResult = function (result) {
+      list.appendChild(render(result));
       results.hidden = false;
     };
+
+    // Items still being checked when the page was drawn (a plain reload) update by themselves too.
+    document.querySelectorAll("li.result-pending[data-status-url]").forEach(function (item) {
+      follow(item, item.dataset.statusUrl);
+    });
 
     var send = function (data) {
       data.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
       return fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
-          if (!response.ok) { throw new Error(String(response.status)); }
+          if (!response.ok && response.status !== 429) { throw new Error(String(response.status)); }
           return response.json();
         })
         .then(function (body) { body.results.forEach(showResult); })
