@@ -141,7 +141,7 @@ class BadgeDetail(APIView):
 
 @extend_schema(tags=["badges"])
 class BadgeImport(APIView):
-    # The site's JSON parser (config.parsers: nesting limit) after the file forms.
+    # The site's JSON parser (badges.parsers: nesting limit) after the file forms.
     parser_classes = [MultiPartParser, FormParser, *api_settings.DEFAULT_PARSER_CLASSES[:1]]
     # Each import fetches from the issuer: a stricter limit than plain reads, per learner and per IP
     # (the web form counts against the same limits: badges.imports.check_import_throttle).
