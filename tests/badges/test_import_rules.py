@@ -70,3 +70,31 @@ def test_a_badge_whose_issuer_only_times_out_is_still_kept(user, issuer_server, 
 
     assert badge.status == "unreachable"
     assert CachedDocument.objects.count() == 0
+
+
+def test_a_pasted_poison_graph_is_refused_in_well_under_a_second(user):
+    import time
+
+    from tests.support.poison import poison_text
+
+    started = time.process_time()
+    with pytest.raises(ImportRefused) as refused:
+        import_badge(owner=user, payload=poison_text(8))
+    # Before: > 30 s of CPU in RDF canonicalisation, before any key was looked at.
+    assert time.process_time() - started < 1.0
+    assert refused.value.code == "invalid" and "構造が複雑すぎる" in refused.value.message
+    assert not Badge.objects.exists()
+
+
+def test_a_bomb_png_carrying_a_valid_badge_is_refused_and_not_stored(user, issuer_server):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.openbadges.test_hostile_inputs import _with_declared_size
+    from tests.support.hosted import HostedBadge
+
+    png = HostedBadge(issuer_server).publish().baked_png()
+    bomb = _with_declared_size(png, 30000, 30000)
+    with pytest.raises(ImportRefused) as refused:
+        import_badge(owner=user, upload=SimpleUploadedFile("bomb.png", bomb, content_type="image/png"))
+    assert "30000×30000" in refused.value.message
+    assert not Badge.objects.exists()
