@@ -8,11 +8,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.tokens import create_token
+from badges.models import Badge
 from config.cache import FailOpenRedisCache
 from config.celery import app as celery_app
 from tests.conftest import DEMO_PASSWORD
 from tests.support.hosted import HostedBadge
-from tests.support.redis_server import OwnRedis
+from tests.support.redis_server import OwnRedis, celery_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,10 @@ def own_redis(settings, monkeypatch):
     redis = OwnRedis().start()
     settings.CACHES = {"default": {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": redis.url + "/0"}}
     monkeypatch.setattr(FailOpenRedisCache, "retry_after", 0.2)
-    previous_broker = celery_app.conf.broker_url
-    celery_app.conf.broker_url = redis.url + "/1"
     try:
-        yield redis
+        with celery_broker(celery_app, redis.url + "/1"):
+            yield redis
     finally:
-        celery_app.conf.broker_url = previous_broker
         redis.stop()
 
 
@@ -53,6 +52,10 @@ def walk_the_site(client, api_client, token, unlisted_portfolio, issuer_server, 
             "/api/v1/badges/import/", {"url": hosted.assertion_url}, format="json", HTTP_AUTHORIZATION=f"Bearer {token}"
         ).status_code,
     }
+    imported = Badge.objects.filter(owner__email="hana@example.org").order_by("-pk").first()
+    codes["check again"] = api_client.post(
+        f"/api/v1/badges/{imported.public_id}/reverify/", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).status_code
     return codes
 
 

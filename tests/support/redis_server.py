@@ -5,6 +5,7 @@ Never the shared Redis on 6379: a test that must take Redis down takes down its 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -51,3 +52,23 @@ class OwnRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+@contextlib.contextmanager
+def celery_broker(app, url: str):
+    """Point the Celery ``app`` at another broker for a while; its cached connections go with it."""
+
+    def forget_connections() -> None:
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url
+    forget_connections()
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        forget_connections()
+        app.conf.broker_url = previous

@@ -13,7 +13,7 @@ from badges.models import Badge, PendingImport
 from badges.tasks import run_import_task
 from config.celery import app as celery_app
 from tests.support.hosted import HostedBadge
-from tests.support.redis_server import free_port
+from tests.support.redis_server import OwnRedis, celery_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -129,12 +129,13 @@ def test_with_the_task_broker_down_the_import_runs_in_the_request_and_is_not_los
     auth_client, user, issuer_server, django_capture_on_commit_callbacks
 ):
     hosted = HostedBadge(issuer_server).publish()
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    broker = OwnRedis().start()
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            auth_client.post("/wallet/import/", {"url": hosted.assertion_url}, **JSON)
+        with celery_broker(celery_app, broker.url + "/0"):
+            broker.stop()  # the broker goes down
+            with django_capture_on_commit_callbacks(execute=True):
+                auth_client.post("/wallet/import/", {"url": hosted.assertion_url}, **JSON)
     finally:
-        celery_app.conf.broker_url = previous
+        broker.stop()
     assert PendingImport.objects.get().state == "done"
     assert Badge.objects.count() == 1
