@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0003_known_issuers_and_verified_issuer'),
+        ('badges', '0004_known_issuers_and_verified_issuer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
