@@ -1,23 +1,29 @@
-"""Data Integrity proofs embedded in a credential: ``eddsa-rdfc-2022`` (and legacy ``eddsa-2022``),
-``Ed25519Signature2020``.
+"""Data Integrity proofs embedded in a credential.
 
-The signed message is sha256(canonical proof options) ‖ sha256(canonical document), both
-canonicalised with RDFC-1.0 over the bundled JSON-LD contexts. Any one valid proof suffices; the
-best attempt is reported when none verifies.
+Suites: ``eddsa-rdfc-2022`` (and its early name ``eddsa-2022``), ``Ed25519Signature2020``,
+``eddsa-jcs-2022``, ``ecdsa-rdfc-2019`` and ``ecdsa-jcs-2019`` (P-256 / P-384), and
+``ecdsa-sd-2023`` (base and derived proofs, in ``ecdsa_sd``). For the RDFC suites the signed
+message is hash(canonical proof options) ‖ hash(canonical document), both canonicalised with
+RDFC-1.0 over the bundled JSON-LD contexts; the JCS suites hash RFC 8785 JSON instead. The hash
+is SHA-256, or SHA-384 for P-384 keys. Any one valid proof suffices; the best attempt is
+reported when none verifies. Unknown suites stay ``unsupported``, named.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import base58
+import rfc8785
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from . import jsonld
+from . import ecdsa, ecdsa_sd, jsonld
+from .dids import PublicKey
 from .errors import BadgeFormatError, UnsupportedError
 from .fetching import Fetch
 from .i18n import gettext_noop as _
@@ -25,7 +31,35 @@ from .proofs import Attempt, Rank, failed_attempt, key_binding, resolve_method
 from .result import Check, CheckResult
 from .vc import as_list, iri_of, issuer_id, read_date
 
-DI_SUITES = ("eddsa-rdfc-2022", "eddsa-2022")
+
+@dataclass(frozen=True)
+class Suite:
+    """How a cryptosuite turns a document into signed bytes, and which keys it takes."""
+
+    name: str
+    canonicalization: str  # "rdfc" (RDFC-1.0 N-Quads), "jcs" (RFC 8785 JSON), "sd" (ecdsa-sd-2023)
+    key_kind: str  # "ed25519" or "ecdsa"
+
+
+SUITES = {
+    "Ed25519Signature2020": Suite("Ed25519Signature2020", "rdfc", "ed25519"),
+    "eddsa-rdfc-2022": Suite("eddsa-rdfc-2022", "rdfc", "ed25519"),
+    "eddsa-2022": Suite("eddsa-2022", "rdfc", "ed25519"),  # early name of eddsa-rdfc-2022
+    "eddsa-jcs-2022": Suite("eddsa-jcs-2022", "jcs", "ed25519"),
+    "ecdsa-rdfc-2019": Suite("ecdsa-rdfc-2019", "rdfc", "ecdsa"),
+    "ecdsa-jcs-2019": Suite("ecdsa-jcs-2019", "jcs", "ecdsa"),
+    "ecdsa-sd-2023": Suite("ecdsa-sd-2023", "sd", "ecdsa"),
+}
+DI_SUITES = tuple(name for name in SUITES if name != "Ed25519Signature2020")
+
+
+def suite_of(proof: dict[str, Any]) -> Suite | None:
+    """The suite a proof names: ``DataIntegrityProof`` + ``cryptosuite``, or the legacy ``Ed25519Signature2020``."""
+    if proof.get("type") == "Ed25519Signature2020":
+        return SUITES["Ed25519Signature2020"]
+    if proof.get("type") == "DataIntegrityProof" and isinstance(proof.get("cryptosuite"), str):
+        return SUITES.get(proof["cryptosuite"]) if proof["cryptosuite"] != "Ed25519Signature2020" else None
+    return None
 
 
 class _Canonizer:
@@ -33,11 +67,17 @@ class _Canonizer:
 
     def __init__(self, unsigned: dict[str, Any]) -> None:
         self.unsigned = unsigned
+        self._rdfc: str | None = None
         self._hash: bytes | None = None
+
+    def document_canon(self) -> str:
+        if self._rdfc is None:
+            self._rdfc = jsonld.canonize(self.unsigned)
+        return self._rdfc
 
     def document_hash(self) -> bytes:
         if self._hash is None:
-            self._hash = hashlib.sha256(jsonld.canonize(self.unsigned).encode()).digest()
+            self._hash = hashlib.sha256(self.document_canon().encode()).digest()
         return self._hash
 
     def proof_hash(self, options: dict[str, Any]) -> bytes:
@@ -58,6 +98,20 @@ def data_integrity_hash(unsigned: dict[str, Any], proof_options: dict[str, Any])
     return canonizer.proof_hash(options) + canonizer.document_hash()
 
 
+def jcs_hash_data(unsigned: dict[str, Any], proof_options: dict[str, Any], *, hash_name: str = "sha256") -> bytes:
+    """What the ``*-jcs-*`` suites sign: hash(JCS(proof options)) ‖ hash(JCS(document)), RFC 8785 canonical JSON.
+
+    >>> len(jcs_hash_data({"name": "x"}, {"type": "DataIntegrityProof"}))
+    64
+    """
+    options = {k: v for k, v in proof_options.items() if k != "proofValue"}
+    return _digest(hash_name, rfc8785.dumps(options)) + _digest(hash_name, rfc8785.dumps(unsigned))
+
+
+def _digest(hash_name: str, data: bytes) -> bytes:
+    return hashlib.new(hash_name, data).digest()
+
+
 def _describe_proof(proof: dict[str, Any]) -> str:
     return str(proof.get("cryptosuite") or proof.get("type") or "?")
 
@@ -71,25 +125,25 @@ def _verify_proof(
     now: datetime,
     documents: dict[str, str],
 ) -> Attempt:
-    ptype, suite = proof.get("type"), proof.get("cryptosuite")
     params: dict[str, Any] = {"cryptosuite": _describe_proof(proof)}
-    if not ((ptype == "DataIntegrityProof" and suite in DI_SUITES) or ptype == "Ed25519Signature2020"):
+    suite = suite_of(proof)
+    if suite is None:
         return failed_attempt(Rank.UNSUPPORTED, _("The proof type {cryptosuite} is not supported."), params)
     if proof.get("proofPurpose") != "assertionMethod":
         return failed_attempt(Rank.INVALID, _("The {cryptosuite} proof is not for assertionMethod."), params)
-    method = proof.get("verificationMethod")
-    method = iri_of(method)
+    method = iri_of(proof.get("verificationMethod"))
     value = proof.get("proofValue")
-    if not isinstance(method, str) or not isinstance(value, str) or not value.startswith("z"):
+    multibase = "u" if suite.canonicalization == "sd" else "z"
+    if not isinstance(method, str) or not isinstance(value, str) or not value.startswith(multibase):
         return failed_attempt(
-            Rank.INVALID, _("The {cryptosuite} proof lacks a verificationMethod or a base58btc proofValue."), params
+            Rank.INVALID, _("The {cryptosuite} proof lacks a verificationMethod or a multibase proofValue."), params
         )
     if not urlsplit(method).scheme:
         return failed_attempt(
             Rank.INVALID, _("The verification method {key} is not a URL or DID."), {**params, "key": method[:200]}
         )
     try:
-        signature = base58.b58decode(value[1:])
+        signature = b"" if suite.canonicalization == "sd" else base58.b58decode(value[1:])
         expires = read_date(proof.get("expires"))
     except (ValueError, BadgeFormatError):
         return failed_attempt(Rank.INVALID, _("The {cryptosuite} proof is malformed."), params)
@@ -98,16 +152,21 @@ def _verify_proof(
             Rank.INVALID, _("The {cryptosuite} proof expired on {date}."), {**params, "date": expires.isoformat()}
         )
     options = {k: v for k, v in proof.items() if k != "proofValue"}
-    options["@context"] = canonizer.unsigned.get("@context")
     try:
-        undefined = jsonld.undefined_terms(options)
-        if undefined:
+        if suite.canonicalization == "rdfc":
+            options["@context"] = canonizer.unsigned.get("@context")
+            undefined = jsonld.undefined_terms(options)
+            if undefined:
+                return failed_attempt(
+                    Rank.INVALID,
+                    _("The {cryptosuite} proof uses undefined terms: {terms}."),
+                    {**params, "terms": ", ".join(undefined)},
+                )
+            canonizer.document_canon()
+        elif suite.canonicalization == "jcs" and not _jcs_contexts_agree(options, canonizer.unsigned):
             return failed_attempt(
-                Rank.INVALID,
-                _("The {cryptosuite} proof uses undefined terms: {terms}."),
-                {**params, "terms": ", ".join(undefined)},
+                Rank.INVALID, _("The {cryptosuite} proof's @context does not match the credential's."), params
             )
-        message = canonizer.proof_hash(options) + canonizer.document_hash()
     except UnsupportedError as error:
         return failed_attempt(Rank.UNSUPPORTED, error.template, {**params, **error.params})
     except BadgeFormatError as error:
@@ -116,13 +175,24 @@ def _verify_proof(
     if isinstance(resolved, Attempt):
         return resolved
     params["key"] = method
-    if not isinstance(resolved.public_key, ed25519.Ed25519PublicKey):
+    public_key = resolved.public_key
+    if suite.key_kind == "ed25519" and not isinstance(public_key, ed25519.Ed25519PublicKey):
         return failed_attempt(
             Rank.INVALID, _("The key {key} is not an Ed25519 key, as {cryptosuite} requires."), params
         )
+    if suite.key_kind == "ecdsa" and not (
+        isinstance(public_key, ec.EllipticCurvePublicKey) and public_key.curve.name in ecdsa.CURVES
+    ):
+        return failed_attempt(
+            Rank.INVALID, _("The key {key} is not a P-256 or P-384 key, as {cryptosuite} requires."), params
+        )
     try:
-        resolved.public_key.verify(signature, message)
-    except InvalidSignature:
+        verified = _signature_verifies(suite, public_key, signature, value, options, canonizer)
+    except UnsupportedError as error:
+        return failed_attempt(Rank.UNSUPPORTED, error.template, {**params, **error.params})
+    except BadgeFormatError as error:
+        return failed_attempt(Rank.INVALID, error.template, {**params, **error.params})
+    if not verified:
         return failed_attempt(
             Rank.INVALID,
             _("The {cryptosuite} signature does not match: the credential was altered or signed with another key."),
@@ -131,6 +201,45 @@ def _verify_proof(
     signed = Check("signature", CheckResult.PASS, _("Signed with {cryptosuite} by {key}."), params)
     key = key_binding(resolved, issuer)
     return Attempt(Rank.VERIFIED if key.result is CheckResult.PASS else Rank.UNBOUND, signed, key)
+
+
+def _jcs_contexts_agree(options: dict[str, Any], unsigned: dict[str, Any]) -> bool:
+    """A JCS proof that states an ``@context`` must state the document's, in order (as a prefix)."""
+    if "@context" not in options:
+        return True
+    stated, document = as_list(options["@context"]), as_list(unsigned.get("@context"))
+    return document[: len(stated)] == stated
+
+
+def _signature_verifies(
+    suite: Suite,
+    public_key: PublicKey,
+    signature: bytes,
+    value: str,
+    options: dict[str, Any],
+    canonizer: _Canonizer,
+) -> bool:
+    if suite.canonicalization == "sd":
+        assert isinstance(public_key, ec.EllipticCurvePublicKey)
+        return ecdsa_sd.verify(canonizer.unsigned, options, value, public_key)
+    if isinstance(public_key, ed25519.Ed25519PublicKey):
+        if suite.canonicalization == "rdfc":
+            message = canonizer.proof_hash(options) + canonizer.document_hash()
+        else:
+            message = jcs_hash_data(canonizer.unsigned, options)
+        try:
+            public_key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+    assert isinstance(public_key, ec.EllipticCurvePublicKey)
+    hash_name = ecdsa.CURVES[public_key.curve.name].hash_name
+    if suite.canonicalization == "rdfc":
+        options_canon = jsonld.canonize(options).encode()
+        message = _digest(hash_name, options_canon) + _digest(hash_name, canonizer.document_canon().encode())
+    else:
+        message = jcs_hash_data(canonizer.unsigned, options, hash_name=hash_name)
+    return ecdsa.verify_raw(public_key, signature, message)
 
 
 def verify_embedded_proofs(

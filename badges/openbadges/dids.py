@@ -10,24 +10,31 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import base58
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from .errors import BadgeFormatError, UnsupportedError
-from .fetching import Fetch
+from .fetching import Fetch, web_url_allowed
 from .i18n import gettext_noop as _
 
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
 
 _ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub (varint 0xed)
 _P256_PUB = b"\x80\x24"  # multicodec p256-pub (varint 0x1200), compressed point follows
+_P384_PUB = b"\x81\x24"  # multicodec p384-pub (varint 0x1201), compressed point follows
+# Verification method types whose key we read (the property holding it decides how).
+KEY_TYPES = frozenset(
+    {"Multikey", "JsonWebKey", "JsonWebKey2020", "Ed25519VerificationKey2020", "Ed25519VerificationKey2018"}
+)
 
 
 @dataclass(frozen=True)
 class ResolvedKey:
-    """A key found for ``id``. ``authorized`` = listed under the controller's ``assertionMethod``."""
+    """A key found for ``id``. ``authorized`` = the controller vouches for it as a credential-signing key
+    (listed under its ``assertionMethod``, or published in the controller's own Open Badges profile)."""
 
     id: str
     public_key: PublicKey
@@ -37,7 +44,7 @@ class ResolvedKey:
 
 
 def decode_multikey(value: str) -> PublicKey:
-    """A public key from multibase base58btc multicodec (``z6Mk…`` Ed25519, ``zDn…`` P-256).
+    """A public key from multibase base58btc multicodec (``z6Mk…`` Ed25519, ``zDn…`` P-256, ``z82…`` P-384).
 
     >>> decode_multikey("z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi")  # doctest: +ELLIPSIS
     <...Ed25519PublicKey...>
@@ -50,17 +57,29 @@ def decode_multikey(value: str) -> PublicKey:
         raise BadgeFormatError(_("The key {key} is not valid base58."), key=value[:60]) from exc
     if raw[:2] == _ED25519_PUB and len(raw) == 34:
         return ed25519.Ed25519PublicKey.from_public_bytes(raw[2:])
-    if raw[:2] == _P256_PUB and len(raw) == 35:
-        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw[2:])
+    try:
+        if raw[:2] == _P256_PUB and len(raw) == 35:
+            return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw[2:])
+        if raw[:2] == _P384_PUB and len(raw) == 51:
+            return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP384R1(), raw[2:])
+    except ValueError as exc:
+        raise BadgeFormatError(_("The key {key} is not a valid point on its curve."), key=value[:60]) from exc
     raise UnsupportedError(_("The key {key} is of a type we cannot check."), key=value[:60])
 
 
 def encode_ed25519_multikey(key: ed25519.Ed25519PublicKey) -> str:
     """``z6Mk…`` for an Ed25519 public key (the inverse of ``decode_multikey``)."""
-    from cryptography.hazmat.primitives import serialization
-
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "z" + base58.b58encode(_ED25519_PUB + raw).decode()
+
+
+def encode_ec_multikey(key: ec.EllipticCurvePublicKey) -> str:
+    """``zDn…`` (P-256) or ``z82…`` (P-384) for an ECDSA public key: the compressed point, multicodec-prefixed."""
+    prefix = {"secp256r1": _P256_PUB, "secp384r1": _P384_PUB}.get(key.curve.name)
+    if prefix is None:
+        raise UnsupportedError(_("The key curve {curve} is not supported."), curve=key.curve.name)
+    raw = key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+    return "z" + base58.b58encode(prefix + raw).decode()
 
 
 def _b64url(value: str) -> bytes:
@@ -68,14 +87,17 @@ def _b64url(value: str) -> bytes:
 
 
 def key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
-    """A public key from a JWK (OKP Ed25519, EC P-256, RSA). ``key_from_jwk({"kty": "OKP", ...})``."""
+    """A public key from a JWK (OKP Ed25519, EC P-256 / P-384, RSA). ``key_from_jwk({"kty": "OKP", ...})``."""
     try:
         kty = jwk.get("kty")
         if kty == "OKP" and jwk.get("crv") == "Ed25519":
             return ed25519.Ed25519PublicKey.from_public_bytes(_b64url(jwk["x"]))
-        if kty == "EC" and jwk.get("crv") == "P-256":
+        curves = {"P-256": ec.SECP256R1, "P-384": ec.SECP384R1}
+        if kty == "EC" and jwk.get("crv") in curves:
             numbers = ec.EllipticCurvePublicNumbers(
-                int.from_bytes(_b64url(jwk["x"]), "big"), int.from_bytes(_b64url(jwk["y"]), "big"), ec.SECP256R1()
+                int.from_bytes(_b64url(jwk["x"]), "big"),
+                int.from_bytes(_b64url(jwk["y"]), "big"),
+                curves[jwk["crv"]](),
             )
             return numbers.public_key()
         if kty == "RSA":
@@ -177,8 +199,7 @@ def resolve_key(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> Reso
     if key_id.startswith("did:"):
         method = ":".join(key_id.split(":")[:2])
         raise UnsupportedError(_("The DID method {method} is not supported."), method=method)
-    scheme = urlsplit(key_id).scheme
-    if scheme != "https":
+    if not web_url_allowed(fetch, key_id):
         raise UnsupportedError(
             _("The key {key} cannot be looked up (only did:key, did:web and https)."), key=key_id[:100]
         )
@@ -186,34 +207,85 @@ def resolve_key(key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> Reso
     doc = _fetch_json(url, fetch=fetch, documents=documents)
     if "kty" in doc or isinstance(doc.get("keys"), list):
         return _from_jwks(doc, key_id, url=url)
-    if doc.get("id") == key_id and not doc.get("verificationMethod"):
-        # A standalone key document: its controller document says whether it may assert.
-        controller = doc.get("controller")
-        key = _key_from_method(doc)
-        authorized = False
-        if isinstance(controller, str) and controller.startswith("https://"):
-            controller_doc = _fetch_json(controller.split("#")[0], fetch=fetch, documents=documents)
-            refs = controller_doc.get("assertionMethod") or []
-            authorized = any((r.get("id") if isinstance(r, dict) else r) == key_id for r in refs)
-        return ResolvedKey(
-            id=key_id,
-            public_key=key,
-            controller=controller if isinstance(controller, str) else None,
-            authorized=authorized,
-            document_url=url,
+    return _from_web_document(doc, key_id, url=url, fetch=fetch, documents=documents)
+
+
+def _from_web_document(
+    doc: dict[str, Any], key_id: str, *, url: str, fetch: Fetch, documents: dict[str, str]
+) -> ResolvedKey:
+    """A key published over HTTPS: in the issuer's profile, in a controller document, or as a key document.
+
+    The method must really be in the fetched document (a key named only by the URL's fragment is
+    refused), and its controller's own document must vouch for it.
+    """
+    doc_id = doc["id"] if isinstance(doc.get("id"), str) else url
+    method = doc if doc_id == key_id else _find_method(doc, key_id, base=doc_id)
+    if method is None:
+        raise BadgeFormatError(_("The key {key} is not listed in the document at {url}."), key=key_id, url=url)
+    key = _key_from_method(method)
+    stated = method.get("controller")
+    controller = _absolute(stated, doc_id) if isinstance(stated, str) else (None if method is doc else doc_id)
+    if controller is None:
+        return ResolvedKey(id=key_id, public_key=key, controller=None, authorized=False, document_url=url)
+    if controller == doc_id and method is not doc:
+        authorized = _vouches_for(doc, key_id, base=doc_id)
+    elif web_url_allowed(fetch, controller):
+        controller_doc = _fetch_json(controller.split("#")[0], fetch=fetch, documents=documents)
+        authorized = controller_doc.get("id") in (controller, None) and _vouches_for(
+            controller_doc, key_id, base=controller
         )
-    return _find_in_controller_doc(doc, key_id, url=url)
+    else:
+        authorized = False
+    return ResolvedKey(id=key_id, public_key=key, controller=controller, authorized=authorized, document_url=url)
+
+
+def _find_method(doc: dict[str, Any], key_id: str, *, base: str) -> dict[str, Any] | None:
+    for relation in ("verificationMethod", "assertionMethod", "publicKey", "authentication"):
+        for item in _listed(doc.get(relation)):
+            if isinstance(item, dict) and _absolute(str(item.get("id", "")), base) == key_id:
+                return item
+    return None
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _vouches_for(doc: dict[str, Any], key_id: str, *, base: str) -> bool:
+    """The controller lists the key under ``assertionMethod``, or publishes it in its own Open Badges profile."""
+    for item in _listed(doc.get("assertionMethod")):
+        ref = item.get("id") if isinstance(item, dict) else item
+        if isinstance(ref, str) and _absolute(ref, base) == key_id:
+            return True
+    types = [t for t in _listed(doc.get("type")) if isinstance(t, str)]
+    return "Profile" in types and _find_method(doc, key_id, base=base) is not None
 
 
 def _from_jwks(doc: dict[str, Any], key_id: str, *, url: str) -> ResolvedKey:
     keys = doc["keys"] if isinstance(doc.get("keys"), list) else [doc]
     fragment = key_id.partition("#")[2]
     matching = [k for k in keys if isinstance(k, dict) and k.get("kid") in (key_id, fragment)]
-    if not matching and len(keys) == 1 and isinstance(keys[0], dict):
-        matching = keys
+    if not matching and len(keys) == 1 and isinstance(keys[0], dict) and "kid" not in keys[0]:
+        matching = keys  # a lone key with no kid of its own is the one the URL names
     if not matching:
         raise BadgeFormatError(_("The key {key} is not listed in the document at {url}."), key=key_id, url=url)
     # A bare JWK(S) names no controller; the caller binds it by origin.
     return ResolvedKey(
         id=key_id, public_key=key_from_jwk(matching[0]), controller=None, authorized=True, document_url=url
     )
+
+
+def profile_lists_key(issuer: str, key_id: str, *, fetch: Fetch, documents: dict[str, str]) -> bool:
+    """Does the issuer's own profile (fetched from its web id) list ``key_id`` as one of its keys?
+
+    For a JWK served from another origin than the issuer's: it counts as the issuer's only when the
+    issuer's profile names it. ``FetchError`` propagates (the caller says "unreachable").
+    """
+    if not web_url_allowed(fetch, issuer):
+        return False
+    profile = _fetch_json(issuer.split("#")[0], fetch=fetch, documents=documents)
+    if profile.get("id") != issuer:
+        return False
+    return _vouches_for(profile, key_id, base=issuer) or _find_method(profile, key_id, base=issuer) is not None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from . import jsontext
 from .errors import BadgeFormatError
@@ -38,10 +40,33 @@ class Fetch(Protocol):
 
     ``kind`` is ``"json"`` (JSON / JSON-LD documents, small size cap), ``"image"`` (badge images,
     larger cap) or ``"any"`` (a URL a learner pasted: JSON or a baked image). Non-2xx answers
-    raise ``FetchError(kind="http", status=...)``.
+    raise ``FetchError(kind="http", status=...)``. A fetcher may expose ``allow_hosts``: hosts it
+    lets through although private (test issuers), which are also the only ones keys may come from
+    over plain ``http://``.
     """
 
     def __call__(self, url: str, *, kind: str = "json") -> Fetched: ...
+
+
+def plain_http_allowed(fetch: Fetch, url: str) -> bool:
+    """May a key or profile be read over plain ``http://`` from ``url``'s host?
+
+    Only from hosts the fetcher's allow-list names (``allow_hosts``: local test issuers); keys
+    anywhere else must come over HTTPS.
+
+    >>> plain_http_allowed(DictFetch(allow_hosts={"127.0.0.1"}), "http://127.0.0.1:8000/issuer#key-1")
+    True
+    >>> plain_http_allowed(DictFetch(), "http://issuer.example/issuer#key-1")
+    False
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "http" and bool(host) and host in getattr(fetch, "allow_hosts", frozenset())
+
+
+def web_url_allowed(fetch: Fetch, url: str) -> bool:
+    """``https://`` anywhere, ``http://`` only on allow-listed hosts (see ``plain_http_allowed``)."""
+    return urlsplit(url).scheme == "https" or plain_http_allowed(fetch, url)
 
 
 class DictFetch:
@@ -52,8 +77,9 @@ class DictFetch:
     every URL asked for.
     """
 
-    def __init__(self, documents: dict[str, Any] | None = None) -> None:
+    def __init__(self, documents: dict[str, Any] | None = None, *, allow_hosts: Iterable[str] = ()) -> None:
         self.documents = dict(documents or {})
+        self.allow_hosts = frozenset(allow_hosts)
         self.calls: list[str] = []
 
     def __call__(self, url: str, *, kind: str = "json") -> Fetched:

@@ -8,6 +8,7 @@ with fresh keys instead of a handful of fixed fixtures.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable
@@ -15,10 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import base58
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from .data_integrity import data_integrity_hash
-from .dids import encode_ed25519_multikey
+from . import ecdsa, jsonld
+from .data_integrity import data_integrity_hash, jcs_hash_data
+from .dids import encode_ec_multikey, encode_ed25519_multikey
 from .status import encode_status_list
 from .vc import VC_V2
 
@@ -109,6 +111,59 @@ def sign_data_integrity(
     }
     signature = private_key.sign(data_integrity_hash(unsigned, proof))
     return {**unsigned, "proof": {**proof, "proofValue": "z" + base58.b58encode(signature).decode()}}
+
+
+def sign_with_suite(
+    credential: dict[str, Any],
+    *,
+    cryptosuite: str,
+    private_key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey,
+    verification_method: str,
+    created: datetime = datetime(2025, 1, 1, tzinfo=UTC),
+) -> dict[str, Any]:
+    """A copy of ``credential`` with a DataIntegrityProof of ``cryptosuite``: eddsa-rdfc-2022,
+    eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-jcs-2019 (P-256 or P-384 key). ecdsa-sd-2023 proofs
+    come from the test issuer (``tests/support/sd_issuer.py``).
+
+    >>> key = ec.generate_private_key(ec.SECP384R1())
+    >>> did = "did:key:" + encode_ec_multikey(key.public_key())
+    >>> sign_with_suite(build_credential(issuer=did), cryptosuite="ecdsa-jcs-2019", private_key=key,
+    ...                 verification_method=did_key_method(did))["proof"]["proofValue"][:1]
+    'z'
+    """
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    proof: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "created": _iso(created),
+        "verificationMethod": verification_method,
+        "cryptosuite": cryptosuite,
+        "proofPurpose": "assertionMethod",
+    }
+    if cryptosuite.endswith("-jcs-2019") or cryptosuite.endswith("-jcs-2022"):
+        if "@context" in unsigned:
+            proof["@context"] = unsigned["@context"]
+    if isinstance(private_key, ed25519.Ed25519PrivateKey):
+        if cryptosuite == "eddsa-rdfc-2022":
+            message = data_integrity_hash(unsigned, proof)
+        else:
+            message = jcs_hash_data(unsigned, proof)
+        signature = private_key.sign(message)
+    else:
+        hash_name = ecdsa.CURVES[private_key.curve.name].hash_name
+        if cryptosuite == "ecdsa-rdfc-2019":
+            options = {**proof, "@context": unsigned.get("@context")}
+            message = hashlib.new(hash_name, jsonld.canonize(options).encode()).digest()
+            message += hashlib.new(hash_name, jsonld.canonize(unsigned).encode()).digest()
+        else:
+            message = jcs_hash_data(unsigned, proof, hash_name=hash_name)
+        signature = ecdsa.sign_raw(private_key, message)
+    return {**unsigned, "proof": {**proof, "proofValue": "z" + base58.b58encode(signature).decode()}}
+
+
+def generate_ec_did_key(curve: ec.EllipticCurve | None = None) -> tuple[ec.EllipticCurvePrivateKey, str]:
+    """A fresh P-256 (or given curve) key and its did:key (``did:key:zDn…`` / ``did:key:z82…``)."""
+    private_key = ec.generate_private_key(curve or ec.SECP256R1())
+    return private_key, "did:key:" + encode_ec_multikey(private_key.public_key())
 
 
 def _b64url(data: bytes) -> str:

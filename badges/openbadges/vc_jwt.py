@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from .dids import PublicKey, ResolvedKey, key_from_jwk
-from .errors import BadgeFormatError, OpenBadgesError, UnsupportedError
+from .dids import PublicKey, ResolvedKey, key_from_jwk, profile_lists_key
+from .errors import BadgeFormatError, FetchError, OpenBadgesError, UnsupportedError
 from .fetching import Fetch
 from .i18n import gettext_noop as _
 from .proofs import Attempt, Rank, failed_attempt, key_binding, resolve_method
@@ -65,6 +65,7 @@ def verify_jws(jws: CompactJws, issuer: str | None, *, fetch: Fetch, documents: 
     if "crit" in jws.header or jws.header.get("b64") is False:
         failed = failed_attempt(Rank.UNSUPPORTED, _("The token uses JWS extensions we cannot check."), params)
         return failed.signature, failed.key
+    # ``jku`` (a URL to fetch keys from, chosen by whoever made the token) is never followed.
     kid, jwk = jws.header.get("kid"), jws.header.get("jwk")
     resolved: ResolvedKey | None = None
     if isinstance(kid, str) and kid:
@@ -106,7 +107,34 @@ def verify_jws(jws: CompactJws, issuer: str | None, *, fetch: Fetch, documents: 
             _("Issuer not confirmed: the token carries its own key, which anyone could have made."),
             params,
         )
-    return signed, key_binding(resolved, issuer)
+    return signed, _jwt_key_binding(resolved, issuer, fetch=fetch, documents=documents)
+
+
+def _jwt_key_binding(resolved: ResolvedKey, issuer: str | None, *, fetch: Fetch, documents: dict[str, str]) -> Check:
+    """A ``kid`` JWK served away from the issuer's origin is the issuer's only if its profile lists it."""
+    binding = key_binding(resolved, issuer)
+    if binding.result is CheckResult.PASS or resolved.controller is not None or not issuer:
+        return binding
+    try:
+        listed = profile_lists_key(issuer, resolved.id, fetch=fetch, documents=documents)
+    except FetchError as error:
+        return Check(
+            "key",
+            CheckResult.ERROR,
+            _("Could not fetch the issuer's profile {issuer} to see whether it lists the key {key}: {reason}"),
+            {"issuer": issuer, "key": resolved.id, "reason": error.as_message()},
+            status=Status.UNREACHABLE,
+        )
+    except BadgeFormatError:
+        listed = False
+    if not listed:
+        return binding
+    return Check(
+        "key",
+        CheckResult.PASS,
+        _("The key {key} is listed in the issuer's profile {issuer}."),
+        {"key": resolved.id, "issuer": issuer},
+    )
 
 
 def claim_problems(jws: CompactJws, credential: dict[str, Any]) -> list[Check]:
