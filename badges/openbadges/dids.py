@@ -16,7 +16,7 @@ import base58
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from .errors import BadgeFormatError, UnsupportedError
+from .errors import BadgeFormatError, FetchError, UnsupportedError
 from .fetching import Fetch, web_url_allowed
 from .i18n import gettext_noop as _
 
@@ -39,7 +39,7 @@ class ResolvedKey:
     id: str
     public_key: PublicKey
     controller: str | None
-    authorized: bool
+    authorized: bool | None  # None: the controller's document could not be fetched to ask
     document_url: str | None = None  # where it was fetched from; None for did:key / an embedded jwk
 
 
@@ -230,10 +230,14 @@ def _from_web_document(
     if controller == doc_id and method is not doc:
         authorized = _vouches_for(doc, key_id, base=doc_id)
     elif web_url_allowed(fetch, controller):
-        controller_doc = _fetch_json(controller.split("#")[0], fetch=fetch, documents=documents)
-        authorized = controller_doc.get("id") in (controller, None) and _vouches_for(
-            controller_doc, key_id, base=controller
-        )
+        try:
+            controller_doc = _fetch_json(controller.split("#")[0], fetch=fetch, documents=documents)
+        except FetchError:
+            authorized = None  # the binding check says "could not confirm", unless the controller is wrong anyway
+        else:
+            authorized = controller_doc.get("id") in (controller, None) and _vouches_for(
+                controller_doc, key_id, base=controller
+            )
     else:
         authorized = False
     return ResolvedKey(id=key_id, public_key=key, controller=controller, authorized=authorized, document_url=url)

@@ -85,6 +85,14 @@ def key_binding(key: ResolvedKey, issuer: str | None) -> Check:
             params,
             status=Status.INVALID,
         )
+    if key.authorized is None:
+        return Check(
+            "key",
+            CheckResult.ERROR,
+            _("Could not fetch the issuer's document to confirm it lists the key {key}."),
+            params,
+            status=Status.UNREACHABLE,
+        )
     if not key.authorized:
         return Check(
             "key",

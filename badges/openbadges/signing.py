@@ -170,8 +170,15 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def sign_vc_jwt(credential: dict[str, Any], *, private_key: ed25519.Ed25519PrivateKey, kid: str) -> str:
-    """``credential`` as an EdDSA compact VC-JWT (VCDM 2 style: the payload is the credential plus claims).
+def sign_vc_jwt(
+    credential: dict[str, Any],
+    *,
+    private_key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey,
+    kid: str,
+    extra_header: dict[str, Any] | None = None,
+) -> str:
+    """``credential`` as an EdDSA (or ES256, for a P-256 key) compact VC-JWT (VCDM 2 style: the payload is
+    the credential plus claims).
 
     >>> key, did = generate_ed25519_did_key()
     >>> sign_vc_jwt(build_credential(issuer=did), private_key=key, kid=did_key_method(did)).count(".")
@@ -190,9 +197,14 @@ def sign_vc_jwt(credential: dict[str, Any], *, private_key: ed25519.Ed25519Priva
         moment = read_date(credential.get(field))
         if moment is not None:
             payload[claim] = int(moment.timestamp())
-    header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": kid}
+    alg = "EdDSA" if isinstance(private_key, ed25519.Ed25519PrivateKey) else "ES256"
+    header = {"alg": alg, "typ": "vc+jwt", "kid": kid, **(extra_header or {})}
     signing_input = ".".join(_b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, payload))
-    return signing_input + "." + _b64url(private_key.sign(signing_input.encode("ascii")))
+    if isinstance(private_key, ed25519.Ed25519PrivateKey):
+        signature = private_key.sign(signing_input.encode("ascii"))
+    else:
+        signature = ecdsa.sign_raw(private_key, signing_input.encode("ascii"))
+    return signing_input + "." + _b64url(signature)
 
 
 def status_list_entry(list_url: str, index: int, *, purpose: str = "revocation") -> dict[str, Any]:
