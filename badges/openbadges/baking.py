@@ -37,12 +37,13 @@ from .i18n import gettext_noop as _
 from .model import SourceKind
 
 MAX_BADGE_FILE_BYTES = 5 * 1024 * 1024
-# A compressed text chunk may not inflate past this; badge payloads are a few kilobytes.
-MAX_DECOMPRESSED_BYTES = 1024 * 1024
 # A baked badge is a picture of a few hundred pixels. A header declaring more than this (e.g.
 # 30000×30000 in a 5 MB file) is a decompression bomb for whoever opens it after us: refused
 # even when it carries a valid badge, since we would store it and offer it for download.
-MAX_PNG_PIXELS = 40_000_000
+MAX_IMAGE_PIXELS = 40_000_000  # declared width × height
+IMAGE_BOMB_MESSAGE = _("This image is too large to process safely (decompression bomb).")
+# A compressed text chunk may not inflate past this; badge payloads are a few kilobytes.
+MAX_DECOMPRESSED_BYTES = 1024 * 1024
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEYWORD_OB2 = "openbadges"
@@ -320,13 +321,7 @@ def _extract_png(data: bytes) -> Extracted:
     # Walk the whole file even after a hit, so a truncated image is reported as damaged.
     for chunk in png_chunks(data):
         if chunk.type == b"IHDR":
-            width, height = struct.unpack(">II", chunk.data[:8])
-            if width * height > MAX_PNG_PIXELS:
-                raise ImageError(
-                    _("This image declares {width}×{height} pixels, more than a badge image may have."),
-                    width=width,
-                    height=height,
-                )
+            refuse_pixel_bomb(chunk)
         if not chunk.is_badge:
             continue
         if chunk.type == b"iTXt":
@@ -341,6 +336,19 @@ def _extract_png(data: bytes) -> Extracted:
     text = _read_text_chunk(chunk)
     _kind, payload = _payload_from_text(text, unrecognised=_MSG_BAD_BAKED_PAYLOAD)
     return Extracted(kind=SourceKind.PNG, payload=payload)
+
+
+def refuse_pixel_bomb(ihdr: PngChunk) -> None:
+    """A PNG that declares more pixels than ``MAX_IMAGE_PIXELS`` is a decompression bomb, badge or not.
+
+    Nothing here decodes pixels, but the same file is later thumbnailed and shown: refusing it
+    at the door is the one place that covers import, ``verify_badge`` and re-verification alike.
+    """
+    if len(ihdr.data) < 8:
+        raise ImageError(_("The badge data in this PNG is damaged."))
+    width, height = struct.unpack(">II", ihdr.data[:8])
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ImageError(IMAGE_BOMB_MESSAGE)
 
 
 def _read_text_chunk(chunk: PngChunk) -> str:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
-from .baking import PNG_SIGNATURE, parse_svg, png_chunks
+from .baking import IMAGE_BOMB_MESSAGE, MAX_IMAGE_PIXELS, PNG_SIGNATURE, parse_svg, png_chunks
 from .errors import ImageError
 from .i18n import gettext_noop as _
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+__all__ = ["MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "ImageInfo", "inspect_image", "make_thumbnail"]
 
 # MPO is how Pillow names JPEGs from cameras that embed a second picture.
 _RASTER_FORMATS = {"PNG": "png", "JPEG": "jpeg", "MPO": "jpeg", "GIF": "gif", "WEBP": "webp"}
@@ -99,7 +99,7 @@ def _svg_length(value: str | None) -> int | None:
 
 
 def _inspect_raster(data: bytes, *, max_pixels: int) -> ImageInfo:
-    bomb = ImageError(_("This image is too large to process safely (decompression bomb)."))
+    bomb = ImageError(IMAGE_BOMB_MESSAGE)
     if data.startswith(PNG_SIGNATURE):
         # Pillow stops reading at the last pixel; our own walk also insists on every chunk through IEND.
         for _chunk in png_chunks(data):
