@@ -36,6 +36,7 @@ from .model import (
 )
 from .recipient import find_match
 from .result import Check, CheckResult, Status, VerificationResult
+from .schema import schema_check
 from .vc import (
     VC_V2,
     CompactJws,
@@ -351,6 +352,9 @@ def verify_ob3(
             )
         )
     checks.append(_contexts_check(credential, is_jwt=jws is not None))
+    declared_schema = schema_check(credential)
+    if declared_schema is not None:
+        checks.append(declared_schema)
     if jws:
         signature, key = verify_jws(jws, issuer_id(credential), fetch=fetch, documents=documents)
     else:

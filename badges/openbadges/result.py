@@ -37,6 +37,7 @@ CHECK_NAMES = (
     "documents",  # badge class / issuer profile reachable and consistent
     "origin",  # OB 2.0 hosted verification policy (allowedOrigins / startsWith)
     "contexts",  # OB 3.0: every JSON-LD context bundled, no undefined terms
+    "schema",  # OB 3.0: credentialSchema validated against the bundled JSON Schema
     "signature",  # JWS / Data Integrity proof verifies
     "key",  # signing key bound to the issuer
     "recipient",  # issued to one of the learner's identities
