@@ -347,6 +347,13 @@ BADGE_DOCUMENT_FRESHNESS_MINUTES = env_int("BADGE_DOCUMENT_FRESHNESS_MINUTES", 6
 BADGE_DOCUMENT_CACHE_MAX_AGE_DAYS = env_int("BADGE_DOCUMENT_CACHE_MAX_AGE_DAYS", 7)
 BADGE_DOCUMENT_CACHE_MAX_MB = env_int("BADGE_DOCUMENT_CACHE_MAX_MB", 200)
 BADGE_DOCUMENT_CACHE_MAX_DOCUMENT_BYTES = env_int("BADGE_DOCUMENT_CACHE_MAX_DOCUMENT_BYTES", 1024 * 1024)
+
+# Viewer checks on public badge pages (no login). "Verify now" answers from the last check when it
+# is younger than this, and waits this long at most for a check another viewer started.
+VIEWER_CHECK_FRESH_SECONDS = env_int("VIEWER_CHECK_FRESH_SECONDS", 60)
+VIEWER_CHECK_WAIT_SECONDS = 30
+# scope: (attempts per viewer, attempts per badge, window in seconds)
+VIEWER_CHECK_LIMITS = {"verify": (6, 30, 600), "recipient": (5, 20, 600)}
 # A claimed check must finish within this lease, or the badge becomes due again (crashed worker).
 BADGE_CHECK_LEASE_SECONDS = env_int("BADGE_CHECK_LEASE_SECONDS", 1800)
 # Each beat tick claims at most BATCH_SIZE x MAX_BATCHES due badges (bounded work per tick).

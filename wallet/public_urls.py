@@ -6,7 +6,7 @@ Mounted at the site root by config/urls.py.
 
 from django.urls import path, register_converter
 
-from . import views
+from . import viewer_views, views
 
 
 class QrKindConverter:
@@ -50,6 +50,18 @@ def routes(prefix: str, via: str) -> list:
             views.public_badge_image,
             via_kwargs,
             name=f"{via}_badge_image",
+        ),
+        path(
+            f"{prefix}/<str:key>/b/<uuid:public_id>/verify-now",
+            viewer_views.public_verify_now,
+            via_kwargs,
+            name=f"{via}_badge_verify_now",
+        ),
+        path(
+            f"{prefix}/<str:key>/b/<uuid:public_id>/recipient-check",
+            viewer_views.public_recipient_check,
+            via_kwargs,
+            name=f"{via}_badge_recipient_check",
         ),
         path(
             f"{prefix}/<str:key>/b/<uuid:public_id>/download",

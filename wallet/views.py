@@ -471,11 +471,16 @@ def _grid_cache_key(request, reach: Reach, badges: list[Badge]) -> str:
 @public_page
 def public_badge(request, reach: Reach, public_id):
     badge = _public_badge(reach, public_id)
+    return render(request, "wallet/public_badge.html", public_badge_context(request, reach, badge))
+
+
+def public_badge_context(request, reach: Reach, badge: Badge) -> dict:
+    """What the public badge page shows (viewer checks render the same page with their answer)."""
     snapshot = None
     if _is_uuid(request.GET.get("printed", "")):
         snapshot = PrintSnapshot.objects.filter(portfolio=reach.portfolio, public_id=request.GET["printed"]).first()
     page_url = reach.page_url(badge)
-    ctx = {
+    return {
         "reach": reach,
         "portfolio": reach.portfolio,
         "learner": reach.portfolio.owner.public_name,
@@ -488,7 +493,6 @@ def public_badge(request, reach: Reach, public_id):
         "download_allowed": public_download_allowed(badge),
         "hosted_copy_url": hosted_copy_url(badge),
     }
-    return render(request, "wallet/public_badge.html", ctx)
 
 
 def _qr_target(reach: Reach, public_id) -> str:

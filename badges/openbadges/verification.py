@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from . import baking, ob2, ob3
+from .documents import build_badge, load_json_object, parse_assertion
 from .errors import BadgeFormatError, FetchError, OpenBadgesError
 from .fetching import Fetch
 from .i18n import gettext_noop as _
-from .model import Identity
+from .model import Identity, Recipient
 from .result import Check, CheckResult, Status, VerificationResult
 
 
@@ -48,6 +49,28 @@ def verify(
     family = baking.classify(payload)
     verifier = ob3.verify_ob3 if family == "ob3" else ob2.verify_ob2
     return verifier(payload, fetch=fetch, now=now, identities=identities, source_kind=source_kind)
+
+
+def recipients_in(payload: str) -> tuple[Recipient, ...]:
+    """Who a stored badge payload names as its recipient (hashed or plain), read without any fetch.
+
+    For answering "was this issued to the person I am dealing with?" from a badge already verified
+    and stored: compare with ``recipient.find_match``. Unreadable payloads name nobody.
+
+    >>> recipients_in('''{"recipient": {"type": "email", "hashed": false, "identity": "a@example.org"},
+    ...                  "badge": "https://a.example/badge", "verify": {"type": "hosted", "url": "https://a.example/1"},
+    ...                  "issuedOn": "2024-01-01"}''')[0].identity
+    'a@example.org'
+    """
+    text = payload.strip()
+    try:
+        if baking.classify(text) == "ob3":
+            credential, jws = ob3.read_credential(text)
+            return ob3.parse_credential(credential, raw=text, jws=jws).recipients
+        document = baking.decode_jws_payload_unverified(text) if baking.is_compact_jws(text) else load_json_object(text)
+        return build_badge(parse_assertion(document), raw=text).recipients
+    except OpenBadgesError:
+        return ()
 
 
 class _RevokedAtSource(Exception):

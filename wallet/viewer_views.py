@@ -1,0 +1,66 @@
+"""Viewer checks on public badge pages: "Verify now" and "Was this issued to the person I'm dealing with?".
+
+Thin views over ``badges.viewer_checks``: rate-limited per viewer (IP address) and per badge,
+no login, and the answer rendered on the same public badge page. The recipient form never echoes
+what was typed, so no response can carry the address on file.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from badges.viewer_checks import issued_to, take, verify_now
+
+from .views import Reach, _public_badge, public_badge_context, public_page
+
+
+class RecipientForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address the person gave you"), max_length=254)
+
+
+def _viewer(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _limited(request, reach: Reach, badge, scope: str) -> bool:
+    per_viewer, per_badge, window = settings.VIEWER_CHECK_LIMITS[scope]
+    return not (
+        take(f"{scope}:viewer", _viewer(request), limit=per_viewer, per_seconds=window)
+        and take(f"{scope}:badge", str(badge.pk), limit=per_badge, per_seconds=window)
+    )
+
+
+def _page(request, reach: Reach, badge, status: int = HTTPStatus.OK, **extra):
+    ctx = public_badge_context(request, reach, badge)
+    ctx.update(extra)
+    return render(request, "wallet/public_badge.html", ctx, status=status)
+
+
+@require_POST
+@public_page
+def public_verify_now(request, reach: Reach, public_id):
+    badge = _public_badge(reach, public_id)
+    if _limited(request, reach, badge, "verify"):
+        return _page(request, reach, badge, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="verify")
+    outcome = verify_now(badge)
+    badge.refresh_from_db()
+    return _page(request, reach, badge, viewer_check=outcome)
+
+
+@require_POST
+@public_page
+def public_recipient_check(request, reach: Reach, public_id):
+    badge = _public_badge(reach, public_id)
+    if _limited(request, reach, badge, "recipient"):
+        return _page(request, reach, badge, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="recipient")
+    form = RecipientForm(request.POST)
+    if not form.is_valid():
+        return _page(request, reach, badge, HTTPStatus.BAD_REQUEST, recipient_invalid=True)
+    matched = issued_to(badge, form.cleaned_data["email"])
+    return _page(request, reach, badge, recipient_answer="match" if matched else "no_match")
