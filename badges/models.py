@@ -58,7 +58,7 @@ class SourceKind(models.TextChoices):
 
 
 # Columns a list never needs (the verbatim document, the check details).
-LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence")
+LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence", "endorsements")
 
 
 class BadgeQuerySet(models.QuerySet):
@@ -143,6 +143,8 @@ class Badge(models.Model):
     # that said something about the badge (kept visible while the issuer is unreachable).
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     checks = models.JSONField(default=list, blank=True)
+    # Third parties vouching for the badge, each checked on its own (endorsements.Endorsement.as_json).
+    endorsements = models.JSONField(default=list, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_definitive_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     last_definitive_at = models.DateTimeField(null=True, blank=True)

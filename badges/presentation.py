@@ -57,6 +57,9 @@ def result_as_json(result: VerificationResult) -> dict[str, Any]:
     """The CLI's and the API's JSON shape of a verification result."""
     parsed = result.badge
     return {
+        "endorsements": [
+            {k: v for k, v in endorsement.as_json().items() if k != "checks"} for endorsement in result.endorsements
+        ],
         "status": str(result.status),
         "spec_version": str(parsed.spec_version) if parsed else None,
         "format": str(parsed.format) if parsed else None,

@@ -100,10 +100,21 @@ class VerificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EndorsementSerializer(serializers.Serializer):
+    """Someone vouching for the badge, its achievement or its issuer; checked on its own."""
+
+    about = serializers.ChoiceField(choices=["badge", "achievement", "issuer"])
+    endorser = serializers.CharField()
+    verified = serializers.BooleanField(help_text="The endorsement itself verified (proof, key, status, dates).")
+    status = serializers.CharField(help_text="The endorsement's own verdict; never changes the badge's.")
+    comment = serializers.CharField(allow_blank=True)
+
+
 class BadgeDetailSerializer(BadgeSerializer):
     """One badge with what the last verification checked (messages in the request's language)."""
 
     checks = serializers.SerializerMethodField()
+    endorsements = EndorsementSerializer(many=True, read_only=True)
     last_verification = serializers.SerializerMethodField()
     # Empty when the badge has none, so not format "uri" in the schema.
     criteria_url = serializers.CharField(read_only=True)
@@ -117,6 +128,7 @@ class BadgeDetailSerializer(BadgeSerializer):
             "source_url",
             "original_filename",
             "checks",
+            "endorsements",
             "last_verification",
         ]
         read_only_fields = fields

@@ -298,6 +298,7 @@ def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) ->
     badge.checks = [check.as_dict() for check in result.checks]
     badge.last_checked_at = now
     if status in DEFINITIVE_STATUSES:
+        badge.endorsements = [endorsement.as_json() for endorsement in result.endorsements]
         badge.last_definitive_status = status
         badge.last_definitive_at = now
         _apply_issuer_identity(badge, result)

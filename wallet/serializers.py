@@ -13,6 +13,7 @@ from badges.serializers import (
     SUMMARY_FIELDS,
     BadgeSerializer,
     CheckSerializer,
+    EndorsementSerializer,
     IssuerSerializer,
     LiveStatusMixin,
 )
@@ -110,6 +111,7 @@ class PublicBadgeSerializer(PublicBadgeSummarySerializer):
     """One public badge with its checks; the recipient's address is never included."""
 
     checks = serializers.SerializerMethodField()
+    endorsements = EndorsementSerializer(many=True, read_only=True)
     criteria_url = serializers.CharField(read_only=True, help_text="Empty when the issuer gives none.")
 
     class Meta(PublicBadgeSummarySerializer.Meta):
@@ -117,6 +119,7 @@ class PublicBadgeSerializer(PublicBadgeSummarySerializer):
             *PublicBadgeSummarySerializer.Meta.fields,
             *ABOUT_FIELDS,
             "checks",
+            "endorsements",
         ]
         read_only_fields = fields
 

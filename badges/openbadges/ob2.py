@@ -37,6 +37,7 @@ from .documents import (
     parse_revocation_list,
     sniff_version,
 )
+from .endorsements import Endorsement, ob2_sources, verify_ob2_endorsement
 from .errors import BadgeFormatError, FetchError, OpenBadgesError
 from .fetching import Fetch, Fetched
 from .i18n import Message
@@ -91,6 +92,7 @@ class _Run:
         self.source_kind = source_kind
         self.checks: list[Check] = []
         self.documents: dict[str, str] = {}
+        self.endorsements: tuple[Endorsement, ...] = ()
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -226,7 +228,36 @@ class _Run:
         if not any(c.name == "revocation" for c in self.checks):
             self._revocation_list(assertion, issuer=issuer, issuer_state=issuer_state)
         self._dates(assertion)
+        self._endorsements(assertion, raw=raw, jws=jws is not None)
         return self.finish(badge=badge, payload=raw)
+
+    def _endorsements(self, assertion: AssertionDocument, *, raw: str, jws: bool) -> None:
+        """Endorsements of the assertion, its badge class and issuer, each checked on its own."""
+        try:
+            document = baking.decode_jws_payload_unverified(raw) if jws else json.loads(raw)
+        except (ValueError, OpenBadgesError):
+            return
+        if not isinstance(document, dict):
+            return
+        badge_class = document.get("badge") if isinstance(document.get("badge"), dict) else None
+        if badge_class is None and assertion.badge_ref:
+            badge_class = self._fetched_json(assertion.badge_ref)
+        issuer = badge_class.get("issuer") if isinstance(badge_class, dict) else None
+        if isinstance(issuer, str):
+            issuer = self._fetched_json(issuer)
+        self.endorsements = tuple(
+            verify_ob2_endorsement(about, item, fetch=self.fetch, now=self.now)
+            for about, item in ob2_sources(document, badge_class, issuer)
+        )
+
+    def _fetched_json(self, url: str) -> dict[str, Any] | None:
+        """A document this run already fetched (never fetched again for endorsements)."""
+        text = self.documents.get(url)
+        try:
+            data = json.loads(text) if text else None
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
 
     def _documents(
         self, assertion: AssertionDocument
@@ -730,7 +761,12 @@ class _Run:
     def finish(self, *, badge: ParsedBadge | None, payload: str) -> VerificationResult:
         checks = sorted(self.checks, key=lambda c: CHECK_NAMES.index(c.name))
         return VerificationResult.from_checks(
-            checks, badge=badge, source_kind=self.source_kind, payload=payload, documents=dict(self.documents)
+            checks,
+            badge=badge,
+            source_kind=self.source_kind,
+            payload=payload,
+            documents=dict(self.documents),
+            endorsements=self.endorsements,
         )
 
     def _fail_format(

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import jsonld, status
+from . import endorsements, jsonld, status
 from .data_integrity import data_integrity_hash, verify_embedded_proofs
+from .endorsements import Endorsement
 from .errors import OpenBadgesError, UnsupportedError
 from .fetching import Fetch
 from .i18n import gettext_noop as _
@@ -51,7 +52,8 @@ from .vc import (
 )
 from .vc_jwt import claim_problems, verify_jws
 
-BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential", "EndorsementCredential")
+OPEN_BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+BADGE_TYPES = (*OPEN_BADGE_TYPES, "EndorsementCredential")
 _CLOCK_SKEW = timedelta(minutes=5)
 
 __all__ = [
@@ -301,8 +303,12 @@ def verify_ob3(
     now: datetime,
     identities: Sequence[Identity] = (),
     source_kind: SourceKind | None = None,
+    as_endorsement: bool = False,
 ) -> VerificationResult:
     """Verify an OB 3.0 credential given as JSON text or a compact VC-JWT. Never raises for bad input.
+
+    ``as_endorsement``: the payload is an EndorsementCredential embedded in another credential
+    (checked like any credential; its own endorsements are not followed).
 
     >>> import json
     >>> from datetime import UTC
@@ -328,7 +334,27 @@ def verify_ob3(
     vcdm = "VCDM 2.0" if as_list(credential.get("@context"))[0] == VC_V2 else "VCDM 1.1"
     checks: list[Check] = claim_problems(jws, credential) if jws else []
     types = [t for t in as_list(credential.get("type")) if isinstance(t, str)]
-    if not any(t in BADGE_TYPES for t in types):
+    if as_endorsement and "EndorsementCredential" not in types:
+        checks.append(
+            Check(
+                "format",
+                CheckResult.FAIL,
+                _("The endorsement is not an EndorsementCredential (type {types})."),
+                {"types": ", ".join(types)},
+                status=Status.INVALID,
+            )
+        )
+    elif not as_endorsement and "EndorsementCredential" in types and not any(t in OPEN_BADGE_TYPES for t in types):
+        # Still check proof and status, as for any other credential that is not a badge.
+        checks.append(
+            Check(
+                "format",
+                CheckResult.FAIL,
+                _("This is an endorsement of a badge, an achievement or an issuer, not a badge itself."),
+                status=Status.UNSUPPORTED,
+            )
+        )
+    elif not any(t in BADGE_TYPES for t in types):
         # Still check proof and status: "forged" or "revoked" says more than "not a badge".
         checks.append(
             Check(
@@ -375,6 +401,30 @@ def verify_ob3(
             )
         )
     checks += _date_checks(starts, ends, now)
+    found = () if as_endorsement else _endorsements(credential, fetch=fetch, now=now)
     return VerificationResult.from_checks(
-        checks, badge=badge, source_kind=source_kind, payload=payload, documents=documents
+        checks, badge=badge, source_kind=source_kind, payload=payload, documents=documents, endorsements=found
     )
+
+
+def _endorsements(credential: dict[str, Any], *, fetch: Fetch, now: datetime) -> tuple[Endorsement, ...]:
+    """Every embedded EndorsementCredential, each verified on its own (never changes the badge's verdict)."""
+    found = []
+    for about, payload in endorsements.ob3_sources(credential):
+        result = verify_ob3(payload, fetch=fetch, now=now, as_endorsement=True)
+        endorser = result.badge.issuer if result.badge else None
+        try:
+            comment = endorsements.comment_of(read_credential(payload)[0])
+        except OpenBadgesError:
+            comment = ""
+        found.append(
+            Endorsement(
+                about=about,
+                endorser=(endorser.name or endorser.id or "?") if endorser else "?",
+                endorser_id=endorser.id if endorser else None,
+                comment=comment,
+                status=result.status,
+                checks=result.checks,
+            )
+        )
+    return tuple(found)

@@ -121,6 +121,8 @@ class VerificationResult:
     # Documents fetched while verifying (url -> body text), kept as evidence of why a verdict changed.
     documents: dict[str, str] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    # Third parties vouching for the badge (``endorsements.Endorsement``); never part of the headline.
+    endorsements: tuple[Any, ...] = ()
 
     @classmethod
     def from_checks(cls, checks: list[Check], **kwargs: Any) -> VerificationResult:

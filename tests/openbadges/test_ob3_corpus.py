@@ -41,6 +41,9 @@ def expected_dcc(name: str) -> Status:
     if name in DCC_SPECIAL:
         return DCC_SPECIAL[name]
     lowered = name.lower()
+    if "endorsement" in lowered and "tampered" not in lowered:
+        # A bare EndorsementCredential is checked (proof, status) but is not a badge.
+        return Status.UNSUPPORTED
     if "tampered" in lowered:
         return Status.INVALID
     if "revoked" in lowered or "revokedstaus" in lowered:
