@@ -127,7 +127,7 @@ def parse_credential(credential: dict[str, Any], *, raw: str, jws: CompactJws | 
         id=credential.get("id") if isinstance(credential.get("id"), str) else None,
         name=display_text(achievement.get("name")) or display_text(credential.get("name")),
         description=display_text(achievement.get("description")) or display_text(credential.get("description")),
-        image=iri_of(achievement.get("image")) or iri_of(credential.get("image")),
+        image=iri_of(achievement.get("image")) or iri_of(subject.get("image")) or iri_of(credential.get("image")),
         criteria_url=iri_of(criteria),
         criteria_narrative=display_text(criteria.get("narrative")),
         issuer=Issuer(
