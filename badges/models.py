@@ -58,7 +58,7 @@ class SourceKind(models.TextChoices):
 
 
 # Columns a list never needs (the verbatim document, the check details).
-LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence", "endorsements")
+LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence", "endorsements", "contained")
 
 
 class BadgeQuerySet(models.QuerySet):
@@ -145,6 +145,8 @@ class Badge(models.Model):
     checks = models.JSONField(default=list, blank=True)
     # Third parties vouching for the badge, each checked on its own (endorsements.Endorsement.as_json).
     endorsements = models.JSONField(default=list, blank=True)
+    # For a CLR: the achievements it holds, each verified (clr.Contained.as_json).
+    contained = models.JSONField(default=list, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_definitive_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     last_definitive_at = models.DateTimeField(null=True, blank=True)

@@ -60,6 +60,7 @@ def result_as_json(result: VerificationResult) -> dict[str, Any]:
         "endorsements": [
             {k: v for k, v in endorsement.as_json().items() if k != "checks"} for endorsement in result.endorsements
         ],
+        "contained": [{k: v for k, v in item.as_json().items() if k != "checks"} for item in result.contained],
         "status": str(result.status),
         "spec_version": str(parsed.spec_version) if parsed else None,
         "format": str(parsed.format) if parsed else None,

@@ -110,11 +110,21 @@ class EndorsementSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True)
 
 
+class ContainedSerializer(serializers.Serializer):
+    """An achievement inside a Comprehensive Learner Record, verified on its own."""
+
+    name = serializers.CharField()
+    issuer = serializers.CharField(allow_blank=True)
+    verified = serializers.BooleanField()
+    status = serializers.CharField()
+
+
 class BadgeDetailSerializer(BadgeSerializer):
     """One badge with what the last verification checked (messages in the request's language)."""
 
     checks = serializers.SerializerMethodField()
     endorsements = EndorsementSerializer(many=True, read_only=True)
+    contained = ContainedSerializer(many=True, read_only=True, help_text="For a CLR: the achievements it holds.")
     last_verification = serializers.SerializerMethodField()
     # Empty when the badge has none, so not format "uri" in the schema.
     criteria_url = serializers.CharField(read_only=True)
@@ -129,6 +139,7 @@ class BadgeDetailSerializer(BadgeSerializer):
             "original_filename",
             "checks",
             "endorsements",
+            "contained",
             "last_verification",
         ]
         read_only_fields = fields

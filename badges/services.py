@@ -299,6 +299,7 @@ def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) ->
     badge.last_checked_at = now
     if status in DEFINITIVE_STATUSES:
         badge.endorsements = [endorsement.as_json() for endorsement in result.endorsements]
+        badge.contained = [credential.as_json() for credential in result.contained]
         badge.last_definitive_status = status
         badge.last_definitive_at = now
         _apply_issuer_identity(badge, result)

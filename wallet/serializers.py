@@ -13,6 +13,7 @@ from badges.serializers import (
     SUMMARY_FIELDS,
     BadgeSerializer,
     CheckSerializer,
+    ContainedSerializer,
     EndorsementSerializer,
     IssuerSerializer,
     LiveStatusMixin,
@@ -112,6 +113,7 @@ class PublicBadgeSerializer(PublicBadgeSummarySerializer):
 
     checks = serializers.SerializerMethodField()
     endorsements = EndorsementSerializer(many=True, read_only=True)
+    contained = ContainedSerializer(many=True, read_only=True, help_text="For a CLR: the achievements it holds.")
     criteria_url = serializers.CharField(read_only=True, help_text="Empty when the issuer gives none.")
 
     class Meta(PublicBadgeSummarySerializer.Meta):
@@ -120,6 +122,7 @@ class PublicBadgeSerializer(PublicBadgeSummarySerializer):
             *ABOUT_FIELDS,
             "checks",
             "endorsements",
+            "contained",
         ]
         read_only_fields = fields
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import endorsements, jsonld, status
+from . import clr, endorsements, jsonld, status
 from .data_integrity import data_integrity_hash, verify_embedded_proofs
 from .endorsements import Endorsement
 from .errors import OpenBadgesError, UnsupportedError
@@ -52,7 +52,7 @@ from .vc import (
 )
 from .vc_jwt import claim_problems, verify_jws
 
-OPEN_BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+OPEN_BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential", clr.CLR_TYPE)
 BADGE_TYPES = (*OPEN_BADGE_TYPES, "EndorsementCredential")
 _CLOCK_SKEW = timedelta(minutes=5)
 
@@ -304,11 +304,14 @@ def verify_ob3(
     identities: Sequence[Identity] = (),
     source_kind: SourceKind | None = None,
     as_endorsement: bool = False,
+    nested: bool = False,
 ) -> VerificationResult:
     """Verify an OB 3.0 credential given as JSON text or a compact VC-JWT. Never raises for bad input.
 
     ``as_endorsement``: the payload is an EndorsementCredential embedded in another credential
-    (checked like any credential; its own endorsements are not followed).
+    (checked like any credential; its own endorsements are not followed). ``nested``: a credential
+    inside a CLR (its endorsements are not followed either). A CLR's own credentials are each
+    verified and listed in ``contained``.
 
     >>> import json
     >>> from datetime import UTC
@@ -367,6 +370,16 @@ def verify_ob3(
                 status=Status.UNSUPPORTED,
             )
         )
+    if not checks and clr.is_clr(credential):
+        shape = _("VC-JWT") if jws else _("embedded proof")
+        checks.append(
+            Check(
+                "format",
+                CheckResult.PASS,
+                _("A Comprehensive Learner Record 2.0 ({vcdm}, {shape})."),
+                {"vcdm": vcdm, "shape": shape},
+            )
+        )
     if not checks:
         shape = _("VC-JWT") if jws else _("embedded proof")
         checks.append(
@@ -401,10 +414,36 @@ def verify_ob3(
             )
         )
     checks += _date_checks(starts, ends, now)
-    found = () if as_endorsement else _endorsements(credential, fetch=fetch, now=now)
+    found = () if as_endorsement or nested else _endorsements(credential, fetch=fetch, now=now)
+    contained = () if as_endorsement or nested else _contained(credential, fetch=fetch, now=now)
     return VerificationResult.from_checks(
-        checks, badge=badge, source_kind=source_kind, payload=payload, documents=documents, endorsements=found
+        checks,
+        badge=badge,
+        source_kind=source_kind,
+        payload=payload,
+        documents=documents,
+        endorsements=found,
+        contained=contained,
     )
+
+
+def _contained(credential: dict[str, Any], *, fetch: Fetch, now: datetime) -> tuple[clr.Contained, ...]:
+    """A CLR's credentials, each verified on its own."""
+    if not clr.is_clr(credential):
+        return ()
+    found = []
+    for payload in clr.contained_payloads(credential):
+        result = verify_ob3(payload, fetch=fetch, now=now, nested=True)
+        parsed = result.badge
+        found.append(
+            clr.Contained(
+                name=parsed.name if parsed else "?",
+                issuer=(parsed.issuer.name or parsed.issuer.id or "") if parsed else "",
+                status=result.status,
+                checks=result.checks,
+            )
+        )
+    return tuple(found)
 
 
 def _endorsements(credential: dict[str, Any], *, fetch: Fetch, now: datetime) -> tuple[Endorsement, ...]:

@@ -123,6 +123,8 @@ class VerificationResult:
     errors: tuple[str, ...] = ()
     # Third parties vouching for the badge (``endorsements.Endorsement``); never part of the headline.
     endorsements: tuple[Any, ...] = ()
+    # A CLR's own credentials, each verified (``clr.Contained``); never part of the headline.
+    contained: tuple[Any, ...] = ()
 
     @classmethod
     def from_checks(cls, checks: list[Check], **kwargs: Any) -> VerificationResult:
