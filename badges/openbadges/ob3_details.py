@@ -90,6 +90,14 @@ class Details:
     language_choice: bool  # some field came in several languages
 
 
+def _str_id(node: dict[str, Any]) -> bool:
+    return isinstance(node.get("id"), str)
+
+
+def _as_key(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _number(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value) if isinstance(value, str) else ""
@@ -110,19 +118,19 @@ def details(payload: str, languages: Sequence[str] = ("en",)) -> Details | None:
         return localized(value, languages)
 
     descriptions = {
-        d["id"]: d for d in as_list(achievement.get("resultDescription")) if isinstance(d, dict) and "id" in d
+        d["id"]: d for d in as_list(achievement.get("resultDescription")) if isinstance(d, dict) and _str_id(d)
     }
     results = []
     for result in as_list(subject.get("result")):
         if not isinstance(result, dict):
             continue
-        description = descriptions.get(result.get("resultDescription")) or {}
+        description = descriptions.get(_as_key(result.get("resultDescription"))) or {}
         levels = {
             level["id"]: level
             for level in as_list(description.get("rubricCriterionLevel"))
-            if isinstance(level, dict) and "id" in level
+            if isinstance(level, dict) and _str_id(level)
         }
-        level = levels.get(result.get("achievedLevel")) or {}
+        level = levels.get(_as_key(result.get("achievedLevel"))) or {}
         value = text(result.get("value")) or text(level.get("name")) or text(result.get("status"))
         label = text(description.get("name")) or text(description.get("resultType"))
         if value or label:
