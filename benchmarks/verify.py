@@ -97,6 +97,10 @@ def main() -> None:
         print(f"{name:<{width}}  {per_second:>9.1f}  {median_ms:>9.2f}  {runs:>5}  {requests}")
     print()
     canonicalisation(seconds)
+    print()
+    suites(seconds)
+    print()
+    verify_now_answer(seconds)
 
 
 def run_rows(server: IssuerServer, seconds: float) -> list[tuple[str, float, int, float, str]]:
@@ -171,6 +175,100 @@ def canonicalisation(seconds: float) -> None:
     print(f"{'-' * width}  {'-' * 7}  {'-' * 7}  {'-' * 5}")
     for name, samples in measures:
         print(f"{name:<{width}}  {min(samples):>7.2f}  {statistics.median(samples):>7.2f}  {len(samples):>5}")
+
+
+def _timed(work: Callable[[], object], seconds: float, *, min_runs: int = 20) -> list[float]:
+    work()
+    samples: list[float] = []
+    started = time.perf_counter()
+    while len(samples) < min_runs or time.perf_counter() - started < seconds:
+        t0 = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def suites(seconds: float) -> None:
+    """ms per credential for each Data Integrity suite, side by side in one run (did:key, no status list:
+    only the proof's cost differs)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from badges.openbadges import signing
+    from badges.openbadges.fetching import DictFetch
+    from badges.openbadges.ob3 import verify_ob3
+    from tests.support import sd_issuer
+
+    def signed(suite: str, curve: ec.EllipticCurve | None = None) -> str:
+        if suite.startswith("eddsa"):
+            key, did = signing.generate_ed25519_did_key()
+        else:
+            key, did = signing.generate_ec_did_key(curve or ec.SECP256R1())
+        credential = signing.build_credential(issuer=did)
+        method = signing.did_key_method(did)
+        if suite.startswith("ecdsa-sd-2023"):
+            pointers = ["/issuer", "/validFrom", "/credentialSubject/achievement"]
+            base = sd_issuer.sign_base(
+                credential, private_key=key, verification_method=method, mandatory_pointers=pointers
+            )
+            if "derived" in suite:
+                base = sd_issuer.derive(base, selective_pointers=["/credentialSubject/id"])
+            return json.dumps(base)
+        return json.dumps(
+            signing.sign_with_suite(credential, cryptosuite=suite, private_key=key, verification_method=method)
+        )
+
+    cases = [
+        ("eddsa-rdfc-2022", signed("eddsa-rdfc-2022")),
+        ("ecdsa-rdfc-2019 P-256", signed("ecdsa-rdfc-2019")),
+        ("ecdsa-sd-2023 derived", signed("ecdsa-sd-2023 derived")),
+        ("ecdsa-rdfc-2019 P-384", signed("ecdsa-rdfc-2019", ec.SECP384R1())),
+        ("ecdsa-sd-2023 base", signed("ecdsa-sd-2023")),
+        ("ecdsa-jcs-2019 P-256", signed("ecdsa-jcs-2019")),
+        ("eddsa-jcs-2022", signed("eddsa-jcs-2022")),
+    ]
+    print("Proof suites: verify_ob3 per credential (ms; did:key, no status list, no network)")
+    width = max(len(name) for name, _ in cases)
+    print(f"{'suite':<{width}}  {'min':>7}  {'median':>7}  {'runs':>5}")
+    print(f"{'-' * width}  {'-' * 7}  {'-' * 7}  {'-' * 5}")
+    for name, payload in cases:
+
+        def work(payload: str = payload, name: str = name) -> object:
+            result = verify_ob3(payload, fetch=DictFetch(), now=NOW)
+            if result.status is not Status.VALID:
+                raise SystemExit(f"{name} did not verify: {[c.as_dict() for c in result.checks]}")
+            return result
+
+        samples = _timed(work, seconds / 2)
+        print(f"{name:<{width}}  {min(samples):>7.2f}  {statistics.median(samples):>7.2f}  {len(samples):>5}")
+
+
+def verify_now_answer(seconds: float) -> None:
+    """The verification a viewer's "Verify now" runs (3.0 eddsa-rdfc-2022 badge with a status list, key
+    and list over HTTP from 127.0.0.1): with a fresh document cache, and with a warm one. The page's
+    own database work (one Verification row, the badge update) is not included."""
+    from badges.openbadges.ob3 import VERIFIED_LISTS
+
+    server = IssuerServer().start()
+    try:
+        issuer = DidKeyIssuer(server).publish()
+        payload = issuer.data_integrity(index=5)
+
+        def fresh() -> object:
+            VERIFIED_LISTS.clear()  # nothing remembered between viewers' checks either
+            return verifying(payload, fetcher(cached=True))()
+
+        warm_fetch = fetcher(cached=True)
+        rows = [
+            ("fresh cache", _timed(fresh, seconds / 2)),
+            ("warm cache", _timed(verifying(payload, warm_fetch), seconds / 2)),
+        ]
+    finally:
+        server.stop()
+    print('"Verify now": the check it runs (ms)')
+    print(f"{'cache':<12}  {'min':>7}  {'median':>7}  {'runs':>5}")
+    print(f"{'-' * 12}  {'-' * 7}  {'-' * 7}  {'-' * 5}")
+    for name, samples in rows:
+        print(f"{name:<12}  {min(samples):>7.2f}  {statistics.median(samples):>7.2f}  {len(samples):>5}")
 
 
 if __name__ == "__main__":
