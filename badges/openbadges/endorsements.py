@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import jsontext
 from .errors import BadgeFormatError, FetchError, OpenBadgesError
 from .fetching import Fetch
 from .i18n import gettext_noop as _
@@ -159,7 +160,7 @@ def _endorsement_document(
     if isinstance(item, str) and item.count(".") == 2 and not _is_web(item):
         head, body, signature = item.split(".")
         try:
-            header, doc = json.loads(_b64url(head)), json.loads(_b64url(body))
+            header, doc = jsontext.loads(_b64url(head)), jsontext.loads(_b64url(body))
             raw_signature = _b64url(signature)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadgeFormatError(_("This signed badge (JWS) is malformed.")) from exc

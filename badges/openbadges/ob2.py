@@ -234,7 +234,7 @@ class _Run:
     def _endorsements(self, assertion: AssertionDocument, *, raw: str, jws: bool) -> None:
         """Endorsements of the assertion, its badge class and issuer, each checked on its own."""
         try:
-            document = baking.decode_jws_payload_unverified(raw) if jws else json.loads(raw)
+            document = baking.decode_jws_payload_unverified(raw) if jws else jsontext.loads(raw)
         except (ValueError, OpenBadgesError):
             return
         if not isinstance(document, dict):
@@ -254,7 +254,7 @@ class _Run:
         """A document this run already fetched (never fetched again for endorsements)."""
         text = self.documents.get(url)
         try:
-            data = json.loads(text) if text else None
+            data = jsontext.loads(text) if text else None
         except ValueError:
             return None
         return data if isinstance(data, dict) else None
