@@ -96,5 +96,10 @@ def test_a_bomb_png_carrying_a_valid_badge_is_refused_and_not_stored(user, issue
     bomb = _with_declared_size(png, 30000, 30000)
     with pytest.raises(ImportRefused) as refused:
         import_badge(owner=user, upload=SimpleUploadedFile("bomb.png", bomb, content_type="image/png"))
-    assert "30000×30000" in refused.value.message
+    # The same words as every other image bomb (issue 12), in the learner's language.
+    from django.utils.translation import gettext
+
+    from badges.openbadges.baking import IMAGE_BOMB_MESSAGE
+
+    assert refused.value.message == gettext(IMAGE_BOMB_MESSAGE)
     assert not Badge.objects.exists()

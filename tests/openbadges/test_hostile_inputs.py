@@ -97,8 +97,9 @@ def _with_declared_size(png: bytes, width: int, height: int) -> bytes:
 def test_png_declaring_30000_by_30000_pixels_is_refused_even_when_it_carries_a_badge() -> None:
     payload = json.dumps({"@context": "https://w3id.org/openbadges/v2", "id": "https://issuer.example/a"})
     bomb = _with_declared_size(baking.bake_png(_png(4, 4), payload), 30000, 30000)
-    with pytest.raises(ImageError, match="30000×30000"):
+    with pytest.raises(ImageError) as caught:
         baking.extract(bomb)
+    assert caught.value.message == baking.IMAGE_BOMB_MESSAGE  # the same message as every other bomb
     result = verify(bomb, fetch=DictFetch(), now=NOW)
     assert result.status is Status.INVALID
-    assert "30000" in result.checks[0].text
+    assert result.checks[0].text == baking.IMAGE_BOMB_MESSAGE
