@@ -289,7 +289,8 @@ def canonicalize_and_group(
 
 def canonical_with_ids(nquads: str) -> tuple[str, dict[str, str]]:
     """RDFC-1.0 of an N-Quads text, plus which canonical label each input blank node got."""
-    algorithm = pyld.URDNA2015()
+    # The same work budget as every other canonicalisation: a poison graph is refused, not computed.
+    algorithm = jsonld._BudgetedURDNA2015(jsonld.CANONICALISATION_BUDGET)
     canonical = algorithm.main(pyld.parse_nquads(nquads), {"format": "application/n-quads"})
     return canonical, {k.removeprefix("_:"): v for k, v in algorithm.canonical_issuer.existing.items()}
 

@@ -103,3 +103,17 @@ def test_png_declaring_30000_by_30000_pixels_is_refused_even_when_it_carries_a_b
     result = verify(bomb, fetch=DictFetch(), now=NOW)
     assert result.status is Status.INVALID
     assert result.checks[0].text == baking.IMAGE_BOMB_MESSAGE
+
+
+def test_a_poison_graph_under_an_ecdsa_sd_2023_base_proof_is_refused_within_the_budget() -> None:
+    import time
+
+    from badges.openbadges import ecdsa_sd
+
+    credential = poison_credential(8)
+    credential["proof"] = {**credential["proof"], "cryptosuite": "ecdsa-sd-2023"}
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    started = time.monotonic()
+    with pytest.raises(jsonld.CanonicalisationTooCostly):
+        ecdsa_sd.canonicalize_and_group(unsigned, ecdsa_sd.hmac_labeller(b"k" * 32), {"mandatory": ["/issuer"]})
+    assert time.monotonic() - started < 10
