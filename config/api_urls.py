@@ -7,7 +7,7 @@ Owner endpoints need a session (the site's JS) or `Authorization: Bearer <token>
 need nothing but the portfolio's link. Shared plumbing (errors, throttles) is in config/api.py.
 """
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
@@ -33,6 +33,8 @@ urlpatterns = [
     path("notifications/", badges_api.NotificationList.as_view(), name="api_notification_list"),
     path("notifications/read-all/", badges_api.NotificationsReadAll.as_view(), name="api_notifications_read_all"),
     path("notifications/<str:pk>/read/", badges_api.NotificationRead.as_view(), name="api_notification_read"),
+    # Circles (まなび仲間): membership, posts, meet-ups and the public badge directory
+    path("circles/", include("circles.api_urls")),
     # Public, read-only (what a QR code's reader fetches)
     path("public/portfolios/<str:slug>/", wallet_api.PublicPortfolio.as_view(), name="api_public_portfolio"),
     path(

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "badges",
     "wallet",
     "growth",
+    "circles",
 ]
 
 MIDDLEWARE = [
@@ -430,7 +431,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "badges.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=30),
     },
+    # 04:05 every day: rebuild the badge directory and "also earned" suggestions (cron "5 4 * * *").
+    "every-day-rebuild-circles-directory": {
+        "task": "circles.tasks.rebuild_directory",
+        "schedule": crontab(hour=4, minute=5),
+    },
+    # 04:35 every day: delete circle posts older than 12 months, pinned ones kept (cron "35 4 * * *").
+    "every-day-expire-circle-posts": {
+        "task": "circles.tasks.expire_old_posts",
+        "schedule": crontab(hour=4, minute=35),
+    },
 }
+
+# =============================================================================
+# CIRCLES (まなび仲間) — see circles/
+# =============================================================================
+# k-anonymity: counts are shown exactly, circles open by themselves and suggestions appear only from k.
+CIRCLES_MIN_COUNT = env_int("CIRCLES_MIN_COUNT", 5)
+CIRCLES_POSTS_PER_HOUR = env_int("CIRCLES_POSTS_PER_HOUR", 10)
+CIRCLES_QUESTIONS_PER_HOUR = env_int("CIRCLES_QUESTIONS_PER_HOUR", 3)
+CIRCLES_POST_RETENTION_DAYS = env_int("CIRCLES_POST_RETENTION_DAYS", 365)
+CIRCLES_PAGE_SIZE = env_int("CIRCLES_PAGE_SIZE", 20)
+CIRCLES_MAX_EVENT_CAPACITY = env_int("CIRCLES_MAX_EVENT_CAPACITY", 500)
+# Check-in by QR opens this many hours before an event starts and closes as long after it ends.
+CIRCLES_CHECKIN_MARGIN_HOURS = env_int("CIRCLES_CHECKIN_MARGIN_HOURS", 2)
+CIRCLES_SUGGESTIONS_PER_BADGE = env_int("CIRCLES_SUGGESTIONS_PER_BADGE", 5)
+CIRCLES_SUGGESTION_MAX_BADGES_PER_LEARNER = env_int("CIRCLES_SUGGESTION_MAX_BADGES_PER_LEARNER", 200)
+# The attendance badges' did:key is derived from this secret (DJANGO_SECRET_KEY when unset).
+CIRCLES_ISSUER_KEY_SECRET = env_secret("CIRCLES_ISSUER_KEY_SECRET")
 
 # =============================================================================
 # REST FRAMEWORK
@@ -467,6 +495,7 @@ REST_FRAMEWORK = {
         "import_ip": env_str("API_RATE_IMPORT_IP", "120/hour"),
         "reverify": env_str("API_RATE_REVERIFY", "30/hour"),
         "public": env_str("API_RATE_PUBLIC", "120/hour"),
+        "circles_write": env_str("API_RATE_CIRCLES_WRITE", "120/hour"),
     },
 }
 # OpenAPI 3 at /api/v1/schema/; Swagger UI and Redoc from drf-spectacular-sidecar's bundled files (no CDN).

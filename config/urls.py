@@ -17,6 +17,8 @@ urlpatterns = [
     path("badges/", include("wallet.badge_urls")),
     path("notices/", include("badges.notice_urls")),
     path("growth/", include("growth.urls")),
+    path("circles/", include("circles.urls")),
+    path("next/", include("circles.directory_urls")),
     # Public portfolio and share links (/p/…, /s/…): printed QR codes point here, keep them stable.
     path("", include("wallet.public_urls")),
     path("admin/", admin.site.urls),

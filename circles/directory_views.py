@@ -1,0 +1,93 @@
+"""次のバッジ — the public, indexable directory of badge classes held in Manabi (mounted at /next/)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from badges.views import badge_image_response
+
+from .directory import search
+from .models import AlsoEarned, Circle, DirectoryEntry
+from .presentation import count_label
+from .services import is_visible
+
+MAX_QUERY = 100
+
+
+def directory(request):
+    query = request.GET.get("q", "")[:MAX_QUERY].strip()
+    page = Paginator(search(query), settings.CIRCLES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "circles/directory.html",
+        {"query": query, "page": page, "entries": [(e, count_label(e.holders)) for e in page.object_list]},
+    )
+
+
+def issuers(request):
+    rows = (
+        DirectoryEntry.objects.values("issuer_key", "issuer_name")
+        .annotate(classes=Count("id"))
+        .order_by("issuer_name", "issuer_key")[:500]
+    )
+    return render(request, "circles/issuers.html", {"issuers": rows})
+
+
+def issuer(request, issuer_key):
+    entries = list(DirectoryEntry.objects.filter(issuer_key=issuer_key).defer("search_text")[:200])
+    if not entries:
+        raise Http404
+    return render(
+        request,
+        "circles/issuer.html",
+        {"issuer_name": entries[0].issuer_name, "entries": [(e, count_label(e.holders)) for e in entries]},
+    )
+
+
+def entry(request, class_key):
+    item = get_object_or_404(DirectoryEntry.objects.defer("search_text"), class_key=class_key)
+    also = list(
+        AlsoEarned.objects.filter(source=item)
+        .select_related("target")
+        .only("holders", "target__name", "target__class_key", "target__issuer_name")[
+            : settings.CIRCLES_SUGGESTIONS_PER_BADGE
+        ]
+    )
+    circle = (
+        Circle.objects.with_member_counts()
+        .filter(kind=Circle.Kind.BADGE_CLASS, badge_classes__class_key=item.class_key)
+        .first()
+    )
+    url = settings.SITE_URL + reverse("directory_entry", args=[item.class_key])
+    return render(
+        request,
+        "circles/entry.html",
+        {
+            "entry": item,
+            "holders": count_label(item.holders),
+            "also": also,
+            "circle": circle if circle is not None and is_visible(circle) else None,
+            "og": {
+                "title": item.name,
+                "description": (item.description or item.issuer_name)[:200],
+                "url": url,
+                "image": settings.SITE_URL + reverse("directory_entry_image", args=[item.class_key]),
+            },
+            "course_url": item.criteria_url or item.issuer_url,
+        },
+    )
+
+
+def entry_image(request, class_key):
+    """The class's picture: the thumbnail made from the issuer's image (never a learner's file)."""
+    item = get_object_or_404(DirectoryEntry.objects.select_related("image_badge"), class_key=class_key)
+    if item.image_badge is None or not item.image_badge.thumbnail:
+        raise Http404
+    response = badge_image_response(item.image_badge)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
