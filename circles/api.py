@@ -39,7 +39,7 @@ def refusal(refused: CircleRefused) -> exceptions.APIException:
 
 
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The circle's id.")
-EVENT_ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The event's id.")
+EVENT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The event's id.")
 
 
 # ---------------------------------------------------------------------------------------------
