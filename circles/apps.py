@@ -7,7 +7,7 @@ class CirclesConfig(AppConfig):
     verbose_name = _("Circles")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import post_save, pre_delete, pre_save
 
         from accounts.services import DELETE_HOOKS, EXPORT_HOOKS
         from badges.models import Badge
@@ -18,6 +18,7 @@ class CirclesConfig(AppConfig):
 
         # A badge's verdict saved (import, re-check, expiry) → the memberships it carries follow it.
         post_save.connect(signals.badge_saved, sender=Badge, dispatch_uid="circles.badge_saved")
+        pre_delete.connect(signals.badge_deleting, sender=Badge, dispatch_uid="circles.badge_deleting")
         # Minors' portfolios are never public, whichever page or API saves them.
         pre_save.connect(signals.portfolio_saving, sender=Portfolio, dispatch_uid="circles.portfolio_saving")
         # ready() can run more than once in tests; register each hook once.

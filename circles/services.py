@@ -147,6 +147,8 @@ def sync_memberships_for_badge(badge: Badge, *, now: datetime | None = None) -> 
     for membership in memberships:
         if membership.state == standing:
             continue
+        if standing != Membership.State.ACTIVE and _carry_on_with_another_badge(membership, instead_of=badge):
+            continue
         if standing == Membership.State.ENDED:
             revoked = viewer_status(badge) == Status.REVOKED
             kind = Notice.Kind.ENDED_REVOKED if revoked else Notice.Kind.ENDED_NOT_VALID
@@ -165,6 +167,25 @@ def sync_memberships_for_badge(badge: Badge, *, now: datetime | None = None) -> 
 # ---------------------------------------------------------------------------------------------
 # Circles for a badge, joining and leaving
 # ---------------------------------------------------------------------------------------------
+
+
+def _carry_on_with_another_badge(membership: Membership, *, instead_of: Badge) -> bool:
+    """A member who holds another valid badge of the circle's classes stays, carried by that one."""
+    other = qualifying_badge(membership.user, membership.circle, exclude=instead_of.pk)
+    if other is None:
+        return False
+    Membership.objects.filter(pk=membership.pk).update(badge=other)
+    return True
+
+
+def badge_removed(badge: Badge) -> None:
+    """The learner removed the badge: the memberships it carried move to another valid badge of
+    the same classes, or end (no notice: the learner did it)."""
+    for membership in Membership.objects.filter(
+        badge=badge, state__in=[Membership.State.ACTIVE, Membership.State.PAUSED]
+    ):
+        if not _carry_on_with_another_badge(membership, instead_of=badge):
+            Membership.objects.filter(pk=membership.pk).update(state=Membership.State.ENDED, state_reason="removed")
 
 
 def circles_for_badge(badge: Badge) -> list[Circle]:
@@ -202,10 +223,10 @@ def badge_circle(badge: Badge) -> Circle:
     return circle
 
 
-def qualifying_badge(user, circle: Circle) -> Badge | None:
+def qualifying_badge(user, circle: Circle, *, exclude: int | None = None) -> Badge | None:
     """One of the learner's badges that lets them into the circle now (valid), if any."""
     keys = set(circle.badge_classes.values_list("class_key", flat=True))
-    for badge in Badge.objects.owned_by(user).defer("raw_payload", "checks"):
+    for badge in Badge.objects.owned_by(user).exclude(pk=exclude).defer("raw_payload", "checks"):
         if badge_class_key(badge) in keys and standing_of(badge) == Membership.State.ACTIVE:
             return badge
     return None

@@ -207,3 +207,26 @@ def test_joining_through_the_consent_screen(auth_client, user):
     joined = auth_client.post(f"/circles/join/{badge.public_id}/", {"nickname": "Hana", "consent": "on"})
     membership = Membership.objects.get()
     assert joined.status_code == 302 and joined["Location"] == f"/circles/c/{membership.circle.slug}/"
+
+
+def test_a_member_holding_two_valid_badges_of_the_class_stays_when_one_is_revoked(user):
+    first = holder_badge(user)
+    second = holder_badge(user)
+    membership = join(user, first)
+
+    first.status = Status.REVOKED
+    first.save()
+
+    membership.refresh_from_db()
+    assert membership.is_active and membership.badge == second
+    assert not Notice.objects.exists()
+
+
+def test_removing_the_badge_from_the_wallet_ends_the_membership(user):
+    badge = holder_badge(user)
+    membership = join(user, badge)
+
+    badge.delete()
+
+    membership.refresh_from_db()
+    assert membership.state == Membership.State.ENDED and membership.badge is None
