@@ -24,6 +24,16 @@ from .keys import class_key_of, issuer_key_of, normalise_for_search
 from .models import AlsoEarned, CommunityProfile, DirectoryEntry
 
 BATCH = 2000
+# What a class's entry is read from (one holder's copy of the issuer's published badge class).
+SAMPLE_FIELDS = (
+    "name",
+    "description",
+    "criteria_url",
+    "criteria_narrative",
+    "issuer_id",
+    "issuer_name",
+    "issuer_url",
+)
 DETAIL_FIELDS = (
     "name",
     "description",
@@ -106,7 +116,7 @@ def _store_entries(classes: dict[str, _Class], *, now: datetime) -> dict[str, in
     to_update: list[DirectoryEntry] = []
     for start in range(0, len(keys), BATCH):
         chunk = keys[start : start + BATCH]
-        samples = Badge.objects.in_bulk([classes[k].sample for k in chunk])
+        samples = Badge.objects.only(*SAMPLE_FIELDS).in_bulk([classes[k].sample for k in chunk])
         for key in chunk:
             info, sample = classes[key], samples[classes[key].sample]
             fields = {

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from badges.views import badge_image_response
+from badges.files import badge_image_response
 
 from .directory import search
 from .models import AlsoEarned, Circle, DirectoryEntry

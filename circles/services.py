@@ -114,12 +114,8 @@ ENDING = {Status.REVOKED, Status.EXPIRED, Status.INVALID, Status.RECIPIENT_MISMA
 
 
 def viewer_status(badge: Badge) -> str:
-    """The status a viewer sees now: an expiry date that passed counts before the next check, and
-    an issuer unreachable too long is no longer taken as the old verdict."""
-    status = badge.display_status
-    if status == Status.VALID and badge.is_expired:
-        return Status.EXPIRED
-    return status
+    """The status a viewer sees now (the badge's one definition of it)."""
+    return badge.status_now
 
 
 def standing_of(badge: Badge) -> str:
@@ -178,7 +174,7 @@ def _carry_on_with_another_badge(membership: Membership, *, instead_of: Badge) -
     return True
 
 
-def badge_removed(badge: Badge) -> None:
+def badge_removed(*, badge: Badge) -> None:
     """The learner removed the badge: the memberships it carried move to another valid badge of
     the same classes, or end (no notice: the learner did it)."""
     for membership in Membership.objects.filter(

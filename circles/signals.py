@@ -12,12 +12,6 @@ def badge_saved(sender, instance, created: bool = False, raw: bool = False, **kw
     sync_memberships_for_badge(instance)
 
 
-def badge_deleting(sender, instance, **kwargs) -> None:
-    from .services import badge_removed
-
-    badge_removed(instance)
-
-
 def portfolio_saving(sender, instance, raw: bool = False, **kwargs) -> None:
     from .models import CommunityProfile
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from badges.models import Status, Verification
-from badges.services import import_badge, reverify_badge
+from badges.services import import_badge, remove_badge, reverify_badge
 from circles import services
 from circles.models import Membership, Notice
 from circles.services import CircleRefused
@@ -226,7 +226,7 @@ def test_removing_the_badge_from_the_wallet_ends_the_membership(user):
     badge = holder_badge(user)
     membership = join(user, badge)
 
-    badge.delete()
+    remove_badge(badge=badge)
 
     membership.refresh_from_db()
     assert membership.state == Membership.State.ENDED and membership.badge is None
