@@ -10,4 +10,5 @@ urlpatterns = [
     path("issuers/<str:issuer_key>/", views.issuer, name="directory_issuer"),
     path("b/<str:class_key>/", views.entry, name="directory_entry"),
     path("b/<str:class_key>/image.png", views.entry_image, name="directory_entry_image"),
+    path("b/<str:class_key>/preview.png", views.entry_preview, name="directory_entry_preview"),
 ]

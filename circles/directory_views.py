@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from badges.files import badge_image_response
+from wallet.previews import make_preview
 
 from .directory import search
 from .models import AlsoEarned, Circle, DirectoryEntry
@@ -76,7 +78,7 @@ def entry(request, class_key):
                 "title": item.name,
                 "description": (item.description or item.issuer_name)[:200],
                 "url": url,
-                "image": settings.SITE_URL + reverse("directory_entry_image", args=[item.class_key]),
+                "image": settings.SITE_URL + reverse("directory_entry_preview", args=[item.class_key]),
             },
             "course_url": item.criteria_url or item.issuer_url,
         },
@@ -89,5 +91,22 @@ def entry_image(request, class_key):
     if item.image_badge is None or not item.image_badge.thumbnail:
         raise Http404
     response = badge_image_response(item.image_badge)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def entry_preview(request, class_key):
+    """The 1200×630 link preview (Open Graph) of a directory entry: picture, name and issuer."""
+    item = get_object_or_404(DirectoryEntry.objects.select_related("image_badge"), class_key=class_key)
+    key = f"circles:preview:{item.class_key}:{item.updated_at.timestamp()}"
+    png = cache.get(key)
+    if png is None:
+        picture = b""
+        if item.image_badge is not None and item.image_badge.thumbnail:
+            with item.image_badge.thumbnail.open("rb") as handle:
+                picture = handle.read(2 * 1024 * 1024)
+        png = make_preview(title=item.name, subtitle=item.issuer_name, images=[picture] if picture else [])
+        cache.set(key, png, 60 * 60 * 24)
+    response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -164,7 +164,14 @@ def test_directory_pages_are_indexable_with_og_previews_and_a_course_link(client
 
     assert 'name="robots"' not in html
     assert 'property="og:title" content="Python 入門"' in html
-    assert f'property="og:image" content="http://127.0.0.1:8000/next/b/{entry.class_key}/image.png"' in html
+    assert f'property="og:image" content="http://127.0.0.1:8000/next/b/{entry.class_key}/preview.png"' in html
+    preview = client.get(f"/next/b/{entry.class_key}/preview.png")
+    assert preview.status_code == 200 and preview.content.startswith(b"\x89PNG")
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert Image.open(BytesIO(preview.content)).size == (1200, 630)
     assert 'href="https://learning.example.jp/courses/python"' in html
     image = client.get(f"/next/b/{entry.class_key}/image.png")
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
