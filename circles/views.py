@@ -471,6 +471,13 @@ def organise(request):
     return render(request, "circles/organise.html", {"organiser": organiser, "rows": rows, "form": form})
 
 
+def badge_circles_panel(request, badge: Badge):
+    """The badge page's "Circles of holders" section (registered in badges.views.BADGE_PAGE_PANELS)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("circles/_badge_panel.html", badge_panel_context(request.user, badge), request=request)
+
+
 def badge_panel_context(user, badge: Badge) -> dict:
     """What the badge page shows about circles and the directory (circles_tags.circle_panel)."""
     circles = services.circles_for_badge(badge)

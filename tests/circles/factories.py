@@ -10,7 +10,7 @@ from badges.models import Status
 from circles import services
 from circles.models import Organiser
 from tests.conftest import make_learner
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 
 CLASS_ID = "https://learning.example.jp/badges/translation"
 ISSUER_ID = "https://learning.example.jp/issuer"
