@@ -127,3 +127,11 @@ def test_the_schema_documents_the_circle_endpoints(client):
         "/api/v1/circles/directory/",
     ):
         assert path in schema["paths"], path
+
+
+def test_every_circle_response_here_is_checked_for_emails(user, no_email_in_circle_responses):
+    api = as_learner(user)
+    api.get("/api/v1/circles/")
+    APIClient().get("/next/")
+
+    assert no_email_in_circle_responses == ["/api/v1/circles/", "/next/"]
