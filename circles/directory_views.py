@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,15 +18,32 @@ from .presentation import count_label
 from .services import is_visible
 
 MAX_QUERY = 100
+MAX_PAGES = 50
 
 
 def directory(request):
+    """Search results a page at a time, without counting them all: one bounded query per page, and
+    no deeper than MAX_PAGES (the search box, not paging, is how to get further)."""
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
-    page = Paginator(search(query), settings.CIRCLES_PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGES)
+    except ValueError:
+        number = 1
+    size = settings.CIRCLES_PAGE_SIZE
+    rows = list(search(query)[(number - 1) * size : number * size + 1])
+    entries = rows[:size]
     return render(
         request,
         "circles/directory.html",
-        {"query": query, "page": page, "entries": [(e, count_label(e.holders)) for e in page.object_list]},
+        {
+            "query": query,
+            "page": {
+                "number": number,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if len(rows) > size and number < MAX_PAGES else None,
+            },
+            "entries": [(e, count_label(e.holders)) for e in entries],
+        },
     )
 
 

@@ -194,3 +194,18 @@ def test_the_directory_answers_long_queries_and_odd_pages_calmly(client):
     assert client.get("/next/", {"q": "x" * 5000}).status_code == 200
     assert client.get("/next/", {"page": "999"}).status_code == 200
     assert client.get("/next/b/not-a-key/").status_code == 404
+
+
+def test_the_directory_pages_without_counting_and_stops_at_page_fifty(client, settings):
+    settings.CIRCLES_PAGE_SIZE = 2
+    for n in range(5):
+        new_holder(class_id=f"{PYTHON}/{n}", name=f"Python {n}")
+    rebuild_directory()
+
+    first = client.get("/next/").content.decode()
+    last = client.get("/next/", {"page": "3"}).content.decode()
+
+    assert "page=2" in first and "page=0" not in first
+    assert "page=2" in last and "page=4" not in last
+    assert client.get("/next/", {"page": "99999"}).status_code == 200
+    assert client.get("/next/", {"page": "abc"}).status_code == 200
