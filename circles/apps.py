@@ -26,8 +26,8 @@ class CirclesConfig(AppConfig):
         # ready() can run more than once in tests; register each hook once.
         if badge_removed not in REMOVE_HOOKS:
             REMOVE_HOOKS.append(badge_removed)  # the learner removes a badge → its memberships move or end
-        if badge_circles_panel not in badge_views.BADGE_PAGE_PANELS:
-            badge_views.BADGE_PAGE_PANELS.append(badge_circles_panel)  # join the circle, find the next badge
+        if badge_circles_panel not in badge_views.BADGE_PAGE_PANELS["detail"]:
+            badge_views.BADGE_PAGE_PANELS["detail"].append(badge_circles_panel)  # join the circle, find the next badge
         if export_circles not in EXPORT_HOOKS:
             EXPORT_HOOKS.append(export_circles)
         if delete_circle_data not in DELETE_HOOKS:
