@@ -18,6 +18,7 @@ from config.api import error_responses
 
 from . import services
 from .directory import search
+from .keys import lookup_text
 from .models import Circle, Event, Membership, Rsvp
 from .presentation import exact_count
 from .services import CircleRefused
@@ -158,8 +159,17 @@ class DirectoryEntrySerializer(serializers.Serializer):
         return exact_count(entry.holders)
 
 
+class SearchTextField(serializers.CharField):
+    """Search words: control characters (NUL included) are dropped, not refused."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):
+            data = "".join(ch for ch in data if ch >= " ")
+        return super().run_validation(data)
+
+
 class DirectoryQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    q = SearchTextField(max_length=100, required=False, allow_blank=True, default="")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +178,7 @@ class DirectoryQuerySerializer(serializers.Serializer):
 
 
 def _circle(slug: str) -> Circle:
-    return get_object_or_404(Circle.objects.with_member_counts().select_related("activated_by"), slug=slug)
+    return get_object_or_404(Circle.objects.with_member_counts().select_related("activated_by"), slug=lookup_text(slug))
 
 
 def _inside(request, slug: str) -> tuple[Circle, Membership | None]:
@@ -182,7 +192,7 @@ def _inside(request, slug: str) -> tuple[Circle, Membership | None]:
 
 def _own_membership(request, slug: str) -> Membership:
     return get_object_or_404(
-        Membership.objects.select_related("circle__activated_by"), circle__slug=slug, user=request.user
+        Membership.objects.select_related("circle__activated_by"), circle__slug=lookup_text(slug), user=request.user
     )
 
 

@@ -182,6 +182,7 @@ def _store_suggestions(held_by: dict[int, set[str]], entries: dict[str, int]) ->
 def search(query: str) -> QuerySet[DirectoryEntry]:
     """Every word must appear in the name, issuer or description (ja or en, any width or case)."""
     entries = DirectoryEntry.objects.defer("description", "criteria_narrative", "search_text")
+    query = "".join(ch for ch in query if ch >= " ")  # a NUL never reaches the database
     for word in normalise_for_search(query).split()[:8]:
         entries = entries.filter(search_text__contains=word[:100])
     return entries.order_by("-holders", "name", "id")

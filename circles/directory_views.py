@@ -13,6 +13,7 @@ from badges.files import badge_image_response
 from wallet.previews import make_preview
 
 from .directory import search
+from .keys import lookup_text
 from .models import AlsoEarned, Circle, DirectoryEntry
 from .presentation import count_label
 from .services import is_visible
@@ -57,7 +58,7 @@ def issuers(request):
 
 
 def issuer(request, issuer_key):
-    entries = list(DirectoryEntry.objects.filter(issuer_key=issuer_key).defer("search_text")[:200])
+    entries = list(DirectoryEntry.objects.filter(issuer_key=lookup_text(issuer_key)).defer("search_text")[:200])
     if not entries:
         raise Http404
     return render(
@@ -68,7 +69,7 @@ def issuer(request, issuer_key):
 
 
 def entry(request, class_key):
-    item = get_object_or_404(DirectoryEntry.objects.defer("search_text"), class_key=class_key)
+    item = get_object_or_404(DirectoryEntry.objects.defer("search_text"), class_key=lookup_text(class_key))
     also = list(
         AlsoEarned.objects.filter(source=item)
         .select_related("target")
@@ -103,7 +104,7 @@ def entry(request, class_key):
 
 def entry_image(request, class_key):
     """The class's picture: the thumbnail made from the issuer's image (never a learner's file)."""
-    item = get_object_or_404(DirectoryEntry.objects.select_related("image_badge"), class_key=class_key)
+    item = get_object_or_404(DirectoryEntry.objects.select_related("image_badge"), class_key=lookup_text(class_key))
     if item.image_badge is None or not item.image_badge.thumbnail:
         raise Http404
     response = badge_image_response(item.image_badge)
@@ -113,7 +114,7 @@ def entry_image(request, class_key):
 
 def entry_preview(request, class_key):
     """The 1200×630 link preview (Open Graph) of a directory entry: picture, name and issuer."""
-    item = get_object_or_404(DirectoryEntry.objects.select_related("image_badge"), class_key=class_key)
+    item = get_object_or_404(DirectoryEntry.objects.select_related("image_badge"), class_key=lookup_text(class_key))
     key = f"circles:preview:{item.class_key}:{item.updated_at.timestamp()}"
     png = cache.get(key)
     if png is None:

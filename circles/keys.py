@@ -41,3 +41,13 @@ def host_of(url: str) -> str:
 def normalise_for_search(text: str) -> str:
     """NFKC (full-width ↔ half-width, so "ＰＹＴＨＯＮ" finds "Python") and case-folded."""
     return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def lookup_text(value: str) -> str:
+    """An id from a URL, safe to look up: anything with a control character (a NUL would be an error
+    in PostgreSQL) or longer than any of our ids is simply not found."""
+    from django.http import Http404
+
+    if not value or len(value) > 64 or any(ch < " " for ch in value):
+        raise Http404
+    return value

@@ -21,6 +21,7 @@ from . import services
 from .attendance import issue_to_checked_in
 from .directory import entry_for_badge
 from .forms import CommunitySettingsForm, EventForm, JoinForm, MembershipForm, ProgrammeForm
+from .keys import lookup_text
 from .models import Answer, Circle, DirectoryEntry, Event, Membership, Notice, Post, Question, Report, Rsvp
 from .presentation import count_label
 from .services import CircleRefused
@@ -28,7 +29,7 @@ from .services import CircleRefused
 
 def _context(request, slug: str):
     """The circle plus who the viewer is to it (one place, a fixed number of queries)."""
-    circle = get_object_or_404(Circle.objects.with_member_counts(), slug=slug)
+    circle = get_object_or_404(Circle.objects.with_member_counts(), slug=lookup_text(slug))
     membership = services.membership_of(request.user, circle)
     organiser = services.organiser_of(request.user)
     return circle, membership, organiser
@@ -84,7 +85,7 @@ def join(request, public_id):
     badge = get_object_or_404(Badge.objects.owned_by(request.user), public_id=public_id)
     slug = request.GET.get("circle") or request.POST.get("circle")
     if slug:
-        circle = get_object_or_404(Circle, slug=slug, badge_classes__class_key=_key(badge))
+        circle = get_object_or_404(Circle, slug=lookup_text(slug), badge_classes__class_key=_key(badge))
     else:
         circle = services.badge_circle(badge)
     membership = services.membership_of(request.user, circle)
@@ -259,7 +260,8 @@ def moderation(request, slug):
     if not services.speaks_for(organiser, circle):
         raise Http404
     if request.method == "POST":
-        item = get_object_or_404(Report, circle=circle, pk=request.POST.get("report") or 0)
+        number = request.POST.get("report", "")
+        item = get_object_or_404(Report, circle=circle, pk=int(number) if number.isdigit() else 0)
         try:
             services.resolve_report(report=item, organiser=organiser, action=request.POST.get("action", ""))
         except CircleRefused as refused:
@@ -365,7 +367,7 @@ def event_issue(request, slug, pk):
 
 @login_required
 def checkin(request, token):
-    event = get_object_or_404(Event.objects.select_related("circle", "organiser"), checkin_token=token)
+    event = get_object_or_404(Event.objects.select_related("circle", "organiser"), checkin_token=lookup_text(token))
     if request.method == "POST":
         try:
             answer = services.check_in(event=event, user=request.user)

@@ -135,3 +135,8 @@ def test_every_circle_response_here_is_checked_for_emails(user, no_email_in_circ
     APIClient().get("/next/")
 
     assert no_email_in_circle_responses == ["/api/v1/circles/", "/next/"]
+
+
+def test_directory_search_drops_control_characters_instead_of_refusing():
+    response = APIClient().get("/api/v1/circles/directory/", {"q": "py\x00thon"})
+    assert response.status_code == 200

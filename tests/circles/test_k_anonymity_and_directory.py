@@ -192,6 +192,7 @@ def test_the_badge_page_links_to_its_directory_entry(auth_client, user):
 
 def test_the_directory_answers_long_queries_and_odd_pages_calmly(client):
     assert client.get("/next/", {"q": "x" * 5000}).status_code == 200
+    assert client.get("/next/", {"q": "py\x00thon"}).status_code == 200
     assert client.get("/next/", {"page": "999"}).status_code == 200
     assert client.get("/next/b/not-a-key/").status_code == 404
 

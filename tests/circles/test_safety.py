@@ -221,3 +221,21 @@ def test_a_minors_answers_never_appear_on_the_public_page(circle_of_five, client
     html = client.get(f"/circles/c/{circle.slug}/ask/").content.decode()
 
     assert "Is the course hard?" in html and "answer from the adult" in html and "answer from the minor" not in html
+
+
+def test_odd_ids_in_addresses_are_simply_not_found(circle_of_five, client):
+    circle, members = circle_of_five
+    client.force_login(members[0][0])
+    for path in (
+        "/circles/c/a%00b/",
+        "/circles/checkin/a%00b/",
+        "/next/b/a%00b/",
+        "/next/issuers/a%00b/",
+        "/api/v1/circles/a%00b/members/",
+        f"/circles/c/{'x' * 500}/",
+    ):
+        assert client.get(path).status_code == 404, path
+    organiser = make_organiser()
+    client.force_login(organiser.user)
+    response = client.post(f"/circles/c/{circle.slug}/moderation/", {"report": "abc", "action": "hide"})
+    assert response.status_code == 404
