@@ -11,12 +11,8 @@ PORT ?= 8000
 
 ## make run: set everything up, then serve the site with a Celery worker and beat (Ctrl-C stops all).
 run: install messages migrate demo
-	@echo "Manabi: http://$(HOST):$(PORT)/  (demo learner: demo@manabi.example / manabi-demo-2026)"
-	@exec $(PY) scripts/run_dev.py $(HOST):$(PORT)
 	@echo "Manabi: http://$(HOST):$(PORT)/  (demo learner: demo@manabi.example / manabi-demo-2026; demo organiser: organiser@manabi.example, same password)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@exec $(PY) scripts/run_dev.py $(HOST):$(PORT)
 
 ## make test: set everything up, then run every test (lint and migrations check included).
 test: install system-deps messages lint migrations-check
