@@ -85,6 +85,27 @@ def test_the_w3c_jcs_vectors_verify_whole_and_fail_once_tampered(path):
     assert signature.status is Status.INVALID
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        ECDSA / "ecdsa-rdfc-2019-p256" / "signedECDSAP256.json",
+        ECDSA / "ecdsa-rdfc-2019-p384" / "signedECDSAP384.json",
+    ],
+    ids=lambda p: p.parent.name,
+)
+def test_the_w3c_ecdsa_rdfc_2019_vectors_verify_whole_with_the_bundled_contexts(path):
+    signed = load(path)
+    signature, key = verify_embedded_proofs(signed, fetch=DictFetch(), now=NOW, documents={})
+    assert signature.result is CheckResult.PASS, signature
+    assert key.result is CheckResult.FAIL  # an https issuer, a did:key key: signed, but not by the issuer
+
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["alumniOf"] = "The School of Forgeries"
+    signature, _key = verify_embedded_proofs(tampered, fetch=DictFetch(), now=NOW, documents={})
+    assert signature.result is CheckResult.FAIL
+    assert signature.status is Status.INVALID
+
+
 def test_the_w3c_ecdsa_sd_2023_derived_proof_value_decodes_to_the_vector():
     folder = ECDSA / "ecdsa-sd-2023" / "employ"
     derived = load(folder / "derivedRevealDocument.json")
