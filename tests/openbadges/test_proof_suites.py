@@ -150,6 +150,20 @@ def test_the_w3c_ecdsa_sd_2023_derived_statements_verify_and_a_changed_statement
     assert not ecdsa_sd.statements_verify(key, proof_hash, proof, mandatory=forged_mandatory, optional=optional)
 
 
+@pytest.mark.parametrize("name", ["addSignedSDBase.json", "derivedRevealDocument.json"], ids=["base", "derived"])
+def test_the_w3c_ecdsa_sd_2023_vectors_verify_whole_with_the_bundled_contexts(name):
+    signed = load(ECDSA / "ecdsa-sd-2023" / "employ" / name)
+    signature, key = verify_embedded_proofs(signed, fetch=DictFetch(), now=NOW, documents={})
+    assert signature.result is CheckResult.PASS, signature
+    assert key.result is CheckResult.FAIL  # the vector signs with a key other than its issuer's did:key
+
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["birthCountry"] = "Utopia"
+    signature, _key = verify_embedded_proofs(tampered, fetch=DictFetch(), now=NOW, documents={})
+    assert signature.result is CheckResult.FAIL
+    assert signature.status is Status.INVALID
+
+
 @pytest.mark.parametrize("value", ["u", "uAAAA", "u2V0C" + "A" * 20, "z2V0A", "u" + "_" * 40])
 def test_an_unreadable_sd_proof_value_is_a_format_problem_not_a_crash(value):
     with pytest.raises(ecdsa_sd.BadgeFormatError):
