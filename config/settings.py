@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "wallet",
     "growth",
     "circles",
+    "oauth2_provider",
+    "obapi",
 ]
 
 MIDDLEWARE = [
@@ -426,6 +428,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "badges.tasks.purge_document_cache",
         "schedule": crontab(hour=4, minute=5),
     },
+    # Every 10 minutes: pull new credentials from hosts learners connected, when due (cron "*/10 * * * *").
+    "every-10-minutes-pull-connected-hosts": {
+        "task": "obapi.tasks.pull_due_connections",
+        "schedule": crontab(minute="*/10"),
+    },
     # 08:30 every day: one digest e-mail per learner whose badges changed (cron "30 8 * * *").
     "every-day-send-badge-notification-digests": {
         "task": "badges.tasks.send_notification_digests",
@@ -496,6 +503,8 @@ REST_FRAMEWORK = {
         "reverify": env_str("API_RATE_REVERIFY", "30/hour"),
         "public": env_str("API_RATE_PUBLIC", "120/hour"),
         "circles_write": env_str("API_RATE_CIRCLES_WRITE", "120/hour"),
+        "obapi": env_str("API_RATE_OBAPI", "6000/hour"),
+        "obapi_register": env_str("API_RATE_OBAPI_REGISTER", "30/hour"),
     },
 }
 # OpenAPI 3 at /api/v1/schema/; Swagger UI and Redoc from drf-spectacular-sidecar's bundled files (no CDN).
@@ -513,6 +522,60 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"BadgeStatusEnum": "badges.models.Status"},
 }
+
+# =============================================================================
+# OPEN BADGES 3.0 API & OAUTH 2.0 — see obapi/ (django-oauth-toolkit is the authorization server)
+# =============================================================================
+OB_SCOPE_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        OB_SCOPE_PREFIX + "credential.readonly": _("Read your Open Badges 3.0 credentials"),
+        OB_SCOPE_PREFIX + "credential.upsert": _("Add or update Open Badges 3.0 credentials in your wallet"),
+        OB_SCOPE_PREFIX + "profile.readonly": _("Read your profile"),
+        OB_SCOPE_PREFIX + "profile.update": _("Update your profile"),
+    },
+    "DEFAULT_SCOPES": [],
+    "PKCE_REQUIRED": True,
+    # S256 only ("plain" refused), no implicit or password grants, no tokens in query strings,
+    # access and refresh tokens stored hashed.
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OBAPI_ACCESS_TOKEN_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OBAPI_REFRESH_TOKEN_DAYS", 180) * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 120,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Every request asks again: the learner sees what a client gets each time.
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # http redirect URIs only while developing (loopback test clients); production is https only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "OAUTH2_VALIDATOR_CLASS": "obapi.oauth.OpenBadgesValidator",
+}
+# DOT's own migrations refer to its models through these swappable settings.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+# Tokens Manabi holds for hosts a learner connected (obapi.connections) are encrypted with this
+# Fernet key (32 url-safe base64 bytes: `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Several keys, comma-separated, rotate: the first encrypts, all decrypt. Unset: a key derived from
+# DJANGO_SECRET_KEY (changing that secret then means learners reconnect their hosts).
+OBAPI_TOKEN_KEYS = env_list("OBAPI_TOKEN_KEYS") or (
+    [env_secret("OBAPI_TOKEN_KEY")] if env_secret("OBAPI_TOKEN_KEY") else []
+)
+# Connected hosts are pulled this often; a failing host backs off (doubling) up to the cap.
+OBAPI_PULL_MINUTES = env_int("OBAPI_PULL_MINUTES", 60)
+OBAPI_PULL_RETRY_CAP_HOURS = env_int("OBAPI_PULL_RETRY_CAP_HOURS", 24)
+# At most this many credentials are imported per connection per pull (the rest come next time).
+OBAPI_PULL_MAX_CREDENTIALS = env_int("OBAPI_PULL_MAX_CREDENTIALS", 5000)
+# Where the discovery document points for the site's privacy policy and terms.
+OBAPI_PRIVACY_URL = env_str("OBAPI_PRIVACY_URL", SITE_URL + "/connected-apps/privacy/")
+OBAPI_TERMS_URL = env_str("OBAPI_TERMS_URL", SITE_URL + "/connected-apps/privacy/")
 
 # =============================================================================
 # SECURITY — production (DJANGO_DEBUG=0) is HTTPS-only by default

@@ -19,6 +19,8 @@ urlpatterns = [
     path("growth/", include("growth.urls")),
     path("circles/", include("circles.urls")),
     path("next/", include("circles.directory_urls")),
+    # Open Badges 3.0 API, OAuth 2.0, connected apps and hosts (/ims/ob/v3p0/…, /oauth/…)
+    path("", include("obapi.urls")),
     # Public portfolio and share links (/p/…, /s/…): printed QR codes point here, keep them stable.
     path("", include("wallet.public_urls")),
     path("admin/", admin.site.urls),
