@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from badges.models import Badge
@@ -250,8 +250,12 @@ def pull_connection(
     """Fetch credentials new since the last complete pull and import each through the wallet's
     pipeline. Updates the connection's state, backoff and ``since`` mark; never raises for a host's
     trouble (it is recorded on the connection)."""
-    client = client or host_client()
-    started = now or timezone.now()
+    # What is recorded for the learner to read is in the learner's language.
+    with translation.override(connection.owner.preferred_language or settings.LANGUAGE_CODE):
+        return _pull(connection, client or host_client(), now or timezone.now())
+
+
+def _pull(connection: Connection, client: HostClient, started: datetime) -> PullReport:
     report = PullReport()
     try:
         _pull_pages(connection, client, report)
