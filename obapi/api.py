@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication, TokenHasScope
 from rest_framework import serializers, status
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -113,7 +113,9 @@ class ObApiView(APIView):
 
     authentication_classes = [OAuth2Authentication]
     permission_classes = [TokenHasScope]
-    parser_classes = [RawBody]
+    # Form parsers first: django-oauth-toolkit reads request.POST while authenticating, which must
+    # be a form for form bodies; POST/PUT refuse form bodies anyway (415, checked before that).
+    parser_classes = [FormParser, MultiPartParser, RawBody]
     required_scopes_by_method: dict[str, str] = {}
     accepted_media_types = frozenset({"application/json", "application/ld+json"})
     throttle_scope = "obapi"
