@@ -168,7 +168,11 @@ def connections_page(request):
         except connections.ConnectError as exc:
             form.add_error("address", exc.message)
         else:
-            return redirect(authorize_url)
+            # Not a redirect: the form's CSP (form-action 'self') would stop a redirect to another
+            # origin. This page sends the learner on with a refresh and a link.
+            return render(
+                request, "obapi/connect_continue.html", {"authorize_url": authorize_url, "connection": _connection}
+            )
     items = Connection.objects.owned_by(request.user).exclude(state=Connection.State.PENDING)
     return render(request, "obapi/connections.html", {"form": form, "connections": items})
 

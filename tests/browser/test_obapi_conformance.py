@@ -107,7 +107,12 @@ def test_a_platform_pushes_a_badge_with_the_learners_consent(page, live_server, 
     # 4. Code + PKCE verifier for tokens, client authenticated with HTTP Basic.
     tokens = platform.form(
         flow["tokenUrl"],
-        {"grant_type": "authorization_code", "code": returned["code"][0], "redirect_uri": callback, "code_verifier": verifier},
+        {
+            "grant_type": "authorization_code",
+            "code": returned["code"][0],
+            "redirect_uri": callback,
+            "code_verifier": verifier,
+        },
         client_id=client["client_id"],
         secret=client["client_secret"],
     )

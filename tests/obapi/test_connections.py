@@ -204,9 +204,10 @@ def test_the_connections_page_starts_at_the_hosts_consent_page(client, user, hos
 
     response = client.post("/connections/", {"address": host})
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(host + "/oauth/authorize?")
-    assert "code_challenge_method=S256" in response["Location"]
+    assert response.status_code == 200
+    target = response.context["authorize_url"]
+    assert target.startswith(host + "/oauth/authorize?") and "code_challenge_method=S256" in target
+    assert f'content="0;url={target.replace("&", "&amp;")}"' in response.content.decode()
     assert Connection.objects.get(owner=user).state == Connection.State.PENDING
 
 

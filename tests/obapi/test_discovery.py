@@ -45,3 +45,13 @@ def test_the_privacy_page_the_discovery_document_points_to_exists(client, platfo
 
     assert client.get("/connected-apps/privacy/").status_code == 200
     assert url.endswith("/connected-apps/privacy/")
+
+
+def test_the_sites_openapi_schema_documents_the_ob_api(platform):
+    schema = platform.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert {"/ims/ob/v3p0/discovery", "/ims/ob/v3p0/credentials", "/ims/ob/v3p0/profile", "/oauth/register"} <= set(
+        schema["paths"]
+    )
+    upsert = schema["paths"]["/ims/ob/v3p0/credentials"]["post"]
+    assert {"200", "201", "400", "401", "403", "413"} <= set(upsert["responses"])
