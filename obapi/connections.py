@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from badges.models import Badge
 from badges.openbadges.errors import FetchError
-from badges.services import ImportRefused, import_badge, translate
+from badges.presentation import translate
+from badges.services import ImportRefused, import_badge
 
 from . import crypto, scopes
 from .http import Answer, HostClient, host_client

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -20,8 +21,6 @@ from oauth2_provider.models import get_application_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
-
-from config.security import POLICY
 
 from . import connections, scopes, services
 from .models import ClientInfo, Connection, Consent
@@ -94,7 +93,9 @@ def _allow_redirect_to(response: HttpResponse, redirect_uri: str) -> HttpRespons
     parts = urlsplit(redirect_uri)
     if parts.scheme in ("https", "http") and parts.netloc:
         origin = f"{parts.scheme}://{parts.netloc}"
-        response["Content-Security-Policy"] = POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
+        response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
     return response
 
 
