@@ -233,3 +233,36 @@ def test_export_lists_connections_and_apps_and_deletion_revokes_them(user, host,
 
     assert not Connection.objects.exists()
     assert not AccessToken.objects.filter(user=school_account).exists()
+
+
+def test_check_now_queues_a_pull_and_disconnect_forgets_the_host(client, user, host, school_account, monkeypatch):
+    queued = []
+    monkeypatch.setattr("obapi.tasks.enqueue_pull", queued.append)
+    connection = connect(user, host, school_account)
+    client.force_login(user)
+
+    client.post(f"/connections/{connection.public_id}/", {"pull": "1"})
+    assert queued == [connection.pk]
+
+    client.post(f"/connections/{connection.public_id}/", {"disconnect": "1"})
+    assert not Connection.objects.exists()
+    assert not AccessToken.objects.filter(user=school_account).exists()
+
+
+def test_another_learners_connection_is_404(client, user, host, school_account):
+    connection = connect(user, host, school_account)
+    client.force_login(make_learner("kenji@example.org"))
+
+    assert client.post(f"/connections/{connection.public_id}/", {"disconnect": "1"}).status_code == 404
+    assert client.post("/connections/not-a-uuid/", {"disconnect": "1"}).status_code == 404
+    assert Connection.objects.filter(pk=connection.pk).exists()
+
+
+def test_the_connections_page_lists_hosts_with_a_fixed_number_of_queries(client, user, django_assert_max_num_queries):
+    for n in range(5):
+        Connection.objects.create(owner=user, base_url=f"https://w{n}.example/", name=f"W{n}", state="active")
+    client.force_login(user)
+
+    with django_assert_max_num_queries(6):
+        page = client.get("/connections/")
+    assert page.content.decode().count("<li>") >= 5
