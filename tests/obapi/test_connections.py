@@ -18,9 +18,9 @@ from obapi import connections, crypto
 from obapi.models import Connection, Consent
 from obapi.tasks import pull_connection_task
 from tests.conftest import make_learner
+from tests.factories import make_badge
 from tests.obapi.support import PROFILE_READ, READ
 from tests.support.signed import DidKeyIssuer
-from tests.wallet.factories import make_badge
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CALLBACK = "http://127.0.0.1:9/connections/callback/"

@@ -11,10 +11,10 @@ import pytest
 from badges.models import Badge, Verification
 from badges.openbadges import signing
 from obapi.models import Consent
+from tests.factories import make_badge
 from tests.obapi.conftest import grant
 from tests.obapi.support import PROFILE_READ, READ, assert_matches
 from tests.support.signed import DidKeyIssuer, other_ed25519_key, tamper_jws_payload
-from tests.wallet.factories import make_badge
 
 pytestmark = pytest.mark.django_db
 CREDENTIALS = "/ims/ob/v3p0/credentials"
