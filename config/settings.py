@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "circles",
     "oauth2_provider",
     "obapi",
+    "handouts",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("wallet/", include("wallet.urls")),
+    path("wallet/", include("handouts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("badges/", include("badges.urls")),
     path("badges/", include("wallet.badge_urls")),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("", include("obapi.urls")),
     # Public portfolio and share links (/p/…, /s/…): printed QR codes point here, keep them stable.
     path("", include("wallet.public_urls")),
+    # A badge's permanent page (/b/…) and submission packs (/k/…): on paper and on LinkedIn, never change.
+    path("", include("handouts.public_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

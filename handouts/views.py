@@ -1,0 +1,267 @@
+"""Permanent badge pages (/b/<code>/), submission packs (/k/<token>/) and the owner's pages for them."""
+
+from __future__ import annotations
+
+import base64
+import functools
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from badges.models import Badge, Status
+from badges.views import badge_download_response, badge_image_response
+from wallet import previews
+from wallet.models import Portfolio
+from wallet.qr import make_qr
+from wallet.services import share_urls
+from wallet.wording import badge_description
+
+from .forms import PackForm
+from .models import BadgeLink, Pack, PackItem
+from .services import (
+    create_pack,
+    pack_item_url,
+    pack_url,
+    permanent_url,
+    revoke_pack,
+    set_permanent_link_enabled,
+    viewer_status,
+)
+
+# A fixed pixel size for printed QR codes: sharp on paper and easy to find in a PDF.
+PRINT_QR_PIXELS = 292
+
+
+class Gone(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _gone_page(view):
+    """A link the learner turned off (or whose badge they removed) answers 410 with a page saying so."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Gone as gone:
+            return render(request, "handouts/gone.html", {"reason": gone.reason}, status=HTTPStatus.GONE)
+
+    return wrapper
+
+
+def _qr_response(target: str, kind: str, *, download_name: str, download: bool) -> HttpResponse:
+    content_type = "image/svg+xml" if kind == "svg" else "image/png"
+    response = HttpResponse(make_qr(target, kind=kind), content_type=content_type)
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{download_name}.{kind}"'
+    return response
+
+
+def _qr_data_uri(url: str) -> str:
+    png = make_qr(url, kind="png", border=2, size=PRINT_QR_PIXELS)
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# /b/<code>/: a badge's permanent page
+# ---------------------------------------------------------------------------------------------
+
+
+def _linked_badge(code: str) -> tuple[BadgeLink, Badge]:
+    link = get_object_or_404(BadgeLink.objects.select_related("badge__owner"), code=code)
+    if link.badge is None:
+        raise Gone("removed")
+    if link.disabled_at is not None or link.badge.hidden_from_public:
+        raise Gone("off")
+    return link, link.badge
+
+
+@_gone_page
+def badge_link(request, code: str):
+    link, badge = _linked_badge(code)
+    page_url = permanent_url(link)
+    status = viewer_status(badge)
+    ctx = {
+        "link": link,
+        "badge": badge,
+        "learner": badge.owner.public_name,
+        "status": status,
+        "description": badge_description(badge, learner=badge.owner.public_name),
+        "page_url": page_url,
+        "preview_url": page_url + "preview.png",
+        # Sharing actions only for a badge that is valid now.
+        "share": share_urls(url=page_url, text=badge.name) if status == Status.VALID else None,
+    }
+    return render(request, "handouts/badge_link.html", ctx)
+
+
+@_gone_page
+def badge_link_qr(request, code: str, kind: str):
+    link, _badge = _linked_badge(code)
+    return _qr_response(permanent_url(link), kind, download_name="manabi-qr-badge", download="download" in request.GET)
+
+
+@_gone_page
+def badge_link_qr_page(request, code: str):
+    link, _badge = _linked_badge(code)
+    target = permanent_url(link)
+    ctx = {
+        "target": target,
+        "short": target.split("://", 1)[-1],
+        "svg_url": reverse("badge_link_qr", args=[code, "svg"]),
+        "back_url": reverse("badge_link", args=[code]),
+    }
+    return render(request, "wallet/qr_page.html", ctx)
+
+
+@_gone_page
+def badge_link_image(request, code: str):
+    return badge_image_response(_linked_badge(code)[1])
+
+
+@_gone_page
+def badge_link_download(request, code: str):
+    return badge_download_response(_linked_badge(code)[1])
+
+
+@_gone_page
+def badge_link_preview(request, code: str):
+    _link, badge = _linked_badge(code)
+    thumb = None
+    if badge.thumbnail:
+        try:
+            with badge.thumbnail.open("rb") as handle:
+                thumb = handle.read()
+        except OSError:
+            thumb = None
+    png = previews.make_preview(title=badge.name, subtitle=badge.issuer_name, images=[thumb])
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=600"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# /k/<token>/: a submission pack, for its reader
+# ---------------------------------------------------------------------------------------------
+
+
+def _active_pack(token: str) -> Pack:
+    pack = get_object_or_404(Pack.objects.all(), token=token)
+    if not pack.is_active:
+        raise Gone("pack_off")
+    return pack
+
+
+def _items(pack: Pack) -> list[PackItem]:
+    return list(pack.items.select_related("badge__owner"))
+
+
+@_gone_page
+def pack_page(request, token: str):
+    pack = _active_pack(token)
+    ctx = {"pack": pack, "items": _items(pack)}
+    return render(request, "handouts/pack.html", ctx)
+
+
+@_gone_page
+def pack_item_page(request, token: str, number: int):
+    pack = _active_pack(token)
+    item = get_object_or_404(pack.items.select_related("badge__owner"), number=number)
+    return render(request, "handouts/pack_item.html", {"pack": pack, "item": item, "frozen": item.submitted})
+
+
+@_gone_page
+def pack_item_image(request, token: str, number: int):
+    pack = _active_pack(token)
+    item = get_object_or_404(pack.items.select_related("badge"), number=number)
+    if item.badge is None:
+        return HttpResponse(previews.fallback_badge_png(), content_type="image/png")
+    return badge_image_response(item.badge)
+
+
+@_gone_page
+def pack_qr(request, token: str, kind: str):
+    pack = _active_pack(token)
+    return _qr_response(pack_url(pack), kind, download_name="manabi-qr-pack", download="download" in request.GET)
+
+
+# ---------------------------------------------------------------------------------------------
+# The owner's side
+# ---------------------------------------------------------------------------------------------
+
+
+def _owned_pack(request, pk: int) -> Pack:
+    return get_object_or_404(Pack.objects.owned_by(request.user), pk=pk)
+
+
+@require_POST
+def pack_create(request, pk: int):
+    portfolio = get_object_or_404(Portfolio.objects.owned_by(request.user), pk=pk)
+    form = PackForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(reverse("portfolio_detail", args=[portfolio.pk]) + "#packs")
+    pack = create_pack(portfolio=portfolio, **form.cleaned_data)
+    return redirect("pack_print", pk=pack.pk)
+
+
+@login_required
+def pack_list(request):
+    packs = Pack.objects.owned_by(request.user).prefetch_related("items")
+    return render(request, "handouts/pack_list.html", {"packs": packs})
+
+
+def pack_print(request, pk: int):
+    """The A4 printout: what the document is, each badge with what it certifies, its status at
+    submission (colour, icon and words) and a QR code to its current status."""
+    pack = _owned_pack(request, pk)
+    rows = []
+    for item in _items(pack):
+        url = pack_item_url(pack, item)
+        rows.append(
+            {
+                "item": item,
+                "frozen": item.submitted,
+                "url": url,
+                "short": url.split("://", 1)[-1],
+                "qr": _qr_data_uri(url),
+            }
+        )
+    url = pack_url(pack)
+    ctx = {
+        "pack": pack,
+        "rows": rows,
+        "pack_url": url,
+        "pack_short": url.split("://", 1)[-1],
+        "pack_qr": _qr_data_uri(url),
+    }
+    return render(request, "handouts/pack_print.html", ctx)
+
+
+@require_POST
+def pack_revoke(request, pk: int):
+    pack = _owned_pack(request, pk)
+    revoke_pack(pack=pack)
+    messages.success(request, _("The pack “%(name)s” no longer opens.") % {"name": pack.audience})
+    return redirect("pack_list")
+
+
+@require_POST
+def badge_link_toggle(request, public_id):
+    badge = get_object_or_404(Badge.objects.owned_by(request.user), public_id=public_id)
+    enabled = request.POST.get("enabled") == "1"
+    set_permanent_link_enabled(badge=badge, enabled=enabled)
+    if enabled:
+        messages.success(request, _("This badge has its own permanent link now."))
+    else:
+        messages.success(request, _("The badge's permanent link is turned off. It shows “no longer available”."))
+    return redirect("badge_detail", public_id=badge.public_id)

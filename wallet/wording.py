@@ -1,0 +1,50 @@
+"""Sentences about status that leave the site (link previews, meta descriptions, share texts).
+
+Each is derived from the status a viewer sees and says no more than the checks showed: a badge
+that is not valid now is never called verified (検証済み／確認済み), in any language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from badges.models import Badge, Status
+
+from .services import status_now
+
+
+def badge_description(badge: Badge, *, learner: str) -> str:
+    """One badge: "verified with its issuer on <date>" only while it is valid now."""
+    status = status_now(badge)
+    params = {"name": badge.name, "issuer": badge.issuer_name, "learner": learner}
+    if status == Status.VALID and badge.last_definitive_at:
+        params["date"] = date_format(localtime(badge.last_definitive_at), "DATE_FORMAT")
+        return _("%(name)s, issued by %(issuer)s to %(learner)s; verified with its issuer on %(date)s.") % params
+    params["status"] = Status(status).label
+    return _("%(name)s, issued by %(issuer)s to %(learner)s. Status now: %(status)s.") % params
+
+
+def collection_description(badges: Iterable[Badge], *, learner: str) -> str:
+    """A collection: "N badges, M verified today" (the second part only when M > 0)."""
+    statuses = [status_now(badge) for badge in badges]
+    total, valid = len(statuses), statuses.count(Status.VALID)
+    counted = ngettext("%(name)s · %(count)s badge", "%(name)s · %(count)s badges", total) % {
+        "name": learner,
+        "count": total,
+    }
+    if not valid:
+        return counted
+    return ngettext("%(counted)s, %(valid)s verified today", "%(counted)s, %(valid)s verified today", valid) % {
+        "counted": counted,
+        "valid": valid,
+    }
+
+
+def shareable(badge: Badge) -> bool:
+    """Sharing actions (LinkedIn, X, LINE, Facebook) are offered only for a badge valid now."""
+    return status_now(badge) == Status.VALID
