@@ -540,11 +540,28 @@ def _media_type(content_type: str) -> str:
 
 
 def _network_error(exc: BaseException, *, url: str) -> FetchError:
+    # Before the timeout test: urllib3's NewConnectionError subclasses its ConnectTimeoutError, so
+    # a refused connection would otherwise read "took too long to answer".
+    if _caused_by(exc, ConnectionRefusedError):
+        return FetchError(_("{url} refused the connection."), url=url, kind="network")
+    if _caused_by(exc, socket.gaierror):
+        return FetchError(_("Could not find the host of {url}."), url=url, kind="network")
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return FetchError(_("Could not connect to {url}."), url=url, kind="network")
     if isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError, socket.timeout)):
         return FetchError(_("{url} took too long to answer."), url=url, kind="network")
     if isinstance(exc, urllib3.exceptions.SSLError):
         return FetchError(_("The secure connection to {url} could not be verified."), url=url, kind="network")
     return FetchError(_("Could not connect to {url}."), url=url, kind="network")
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _default_ca_certs() -> str | None:
