@@ -6,13 +6,21 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links, QR codes and mails point here: `make run PORT=8101` moves them too, unless MANABI_SITE_URL is set.
+MANABI_SITE_URL ?= http://$(HOST):$(PORT)
+SITE_URL := $(MANABI_SITE_URL)
+export MANABI_SITE_URL
 
-.PHONY: run test install system-deps messages translations migrate demo lint format migrations-check bench clean
+.PHONY: site-url run test install system-deps messages translations migrate demo lint format migrations-check bench clean
 
 ## make run: set everything up, then serve the site with a Celery worker and beat (Ctrl-C stops all).
 run: install messages migrate demo
-	@echo "Manabi: http://$(HOST):$(PORT)/  (demo learner: demo@manabi.example / manabi-demo-2026; demo organiser: organiser@manabi.example, same password)"
+	@echo "Manabi: $(SITE_URL)/  (demo learner: demo@manabi.example / manabi-demo-2026; demo organiser: organiser@manabi.example, same password)"
 	@exec $(PY) scripts/run_dev.py $(HOST):$(PORT)
+
+## make site-url PORT=…: the address links and QR codes will use (what `make run` with the same arguments serves).
+site-url:
+	@echo "$(SITE_URL)"
 
 ## make test: set everything up, then run every test (lint and migrations check included).
 test: install system-deps messages lint migrations-check

@@ -31,6 +31,21 @@ class ProfileForm(forms.ModelForm):
         return avatar
 
 
+class SignupDetailsForm(forms.Form):
+    """Extra sign-up fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("Shown on your public pages and in mails. A nickname is fine; your e-mail is never shown."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def signup(self, request, user) -> None:
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.save(update_fields=["display_name"])
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})

@@ -75,6 +75,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # The absolute origin used in QR codes, share links and e-mails (e.g. https://manabi.example.jp).
 SITE_URL = env_str("MANABI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The Sites framework's record (allauth's mails say its name) follows these at every `migrate`
+# (accounts/sites.py): its domain is SITE_URL's host[:port].
+SITE_NAME = env_str("MANABI_SITE_NAME", "Manabi")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -188,6 +191,8 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_ALLOW_SIGNUP = env_bool("ACCOUNT_ALLOW_SIGNUP", True)
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks what to call the learner on public pages and in mails.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 # Badges are matched against every *verified* address, so each one must be confirmed.

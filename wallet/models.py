@@ -112,6 +112,8 @@ class ShareLinkView(models.Model):
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="views")
     day = models.DateField()
     count = models.PositiveIntegerField(default=0)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-day"]

@@ -112,17 +112,51 @@ def revoke_share_link(*, link: ShareLink) -> None:
         link.save(update_fields=["revoked_at"])
 
 
-def record_share_link_view(*, link: ShareLink, day: date | None = None) -> None:
-    """Count one opening on ``day``. Only the date and a count are stored: no IP, no identity."""
-    day = day or timezone.localdate()
-    if ShareLinkView.objects.filter(link=link, day=day).update(count=F("count") + 1):
+# Link-preview fetchers and crawlers: a chat app unfurling the link is not somebody reading it.
+PREVIEW_FETCHER_MARKS = (
+    "bot",
+    "crawler",
+    "spider",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "linkedin",
+    "slack",
+    "whatsapp",
+    "telegram",
+    "line-poker",
+    "skypeuripreview",
+    "embedly",
+    "pinterest",
+    "preview",
+    "headlesschrome/",  # scripted, not a person
+)
+
+
+def is_preview_fetcher(user_agent: str) -> bool:
+    agent = user_agent.casefold()
+    return any(mark in agent for mark in PREVIEW_FETCHER_MARKS)
+
+
+def counts_as_view(*, user, user_agent: str, owner_id: int) -> bool:
+    """A share link's opening counts unless it is the owner's own (signed in) or a preview fetcher."""
+    if user.is_authenticated and user.pk == owner_id:
+        return False
+    return not is_preview_fetcher(user_agent)
+
+
+def record_share_link_view(*, link: ShareLink, day: date | None = None, now=None) -> None:
+    """Count one opening on ``day`` with the time of the last one. Only dates, times and a count
+    are stored: no IP, no identity."""
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    if ShareLinkView.objects.filter(link=link, day=day).update(count=F("count") + 1, last_opened_at=now):
         return
     try:
         with transaction.atomic():
-            ShareLinkView.objects.create(link=link, day=day, count=1)
+            ShareLinkView.objects.create(link=link, day=day, count=1, first_opened_at=now, last_opened_at=now)
     except IntegrityError:
         # Another request created today's row first.
-        ShareLinkView.objects.filter(link=link, day=day).update(count=F("count") + 1)
+        ShareLinkView.objects.filter(link=link, day=day).update(count=F("count") + 1, last_opened_at=now)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from .models import Portfolio, PrintSnapshot, ShareLink
 from .qr import make_qr
 from .services import (
     add_badge_to_portfolio,
+    counts_as_view,
     create_portfolio,
     create_share_link,
     linkedin_add_url,
@@ -442,7 +443,9 @@ def _is_uuid(value: str) -> bool:
 @public_page
 def public_portfolio(request, reach: Reach):
     portfolio = reach.portfolio
-    if reach.link is not None:
+    if reach.link is not None and counts_as_view(
+        user=request.user, user_agent=request.headers.get("User-Agent", ""), owner_id=portfolio.owner_id
+    ):
         record_share_link_view(link=reach.link)
     page_url = reach.page_url()
     badges = _public_entries(portfolio)

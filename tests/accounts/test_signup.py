@@ -16,7 +16,7 @@ def confirmation_link(message) -> str:
 def test_sign_up_sends_a_verification_mail_and_the_link_signs_the_learner_in(client, db):
     response = client.post(
         reverse("account_signup"),
-        {"email": "aoi@example.org", "password1": DEMO_PASSWORD, "password2": DEMO_PASSWORD},
+        {"email": "aoi@example.org", "password1": DEMO_PASSWORD, "password2": DEMO_PASSWORD, "display_name": "Aoi"},
     )
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == reverse("account_email_verification_sent")
@@ -44,7 +44,7 @@ def test_sign_up_sends_a_verification_mail_and_the_link_signs_the_learner_in(cli
 def test_sign_up_remembers_the_language_it_happened_in(client, db):
     client.post(
         reverse("account_signup"),
-        {"email": "ren@example.org", "password1": DEMO_PASSWORD, "password2": DEMO_PASSWORD},
+        {"email": "ren@example.org", "password1": DEMO_PASSWORD, "password2": DEMO_PASSWORD, "display_name": "Ren"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert User.objects.get(email="ren@example.org").preferred_language == "en"

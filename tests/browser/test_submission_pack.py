@@ -52,7 +52,7 @@ def test_a_printed_pack_qr_still_opens_as_submitted_and_now_after_the_portfolio_
     page.emulate_media(media="print")
     page.screenshot(path=artifacts / "pack-print.png", full_page=True)
     (artifacts / "pack-print.pdf").write_bytes(page.pdf(format="A4", print_background=True))
-    badge_qr = page.locator('.print-badge img.qr-print').first.get_attribute("src")
+    badge_qr = page.locator(".print-badge img.qr-print").first.get_attribute("src")
     scanned = decode_qr(badge_qr)
     assert scanned.startswith(live_server.url + "/k/")
 

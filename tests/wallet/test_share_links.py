@@ -33,7 +33,7 @@ def test_share_link_opens_even_a_private_portfolio(client, portfolio, badge):
     assert client.get(f"/s/{link.token}/b/{badge.public_id}/").status_code == 200
 
 
-def test_view_log_keeps_only_a_date_and_a_count(auth_client, portfolio):
+def test_view_log_keeps_only_dates_times_and_a_count(auth_client, portfolio):
     link = create_share_link(portfolio=portfolio, name="A company")
     client = Client()  # a stranger, apart from Hana's session (which would expire in 2027)
 
@@ -44,7 +44,14 @@ def test_view_log_keeps_only_a_date_and_a_count(auth_client, portfolio):
         client.get(f"/s/{link.token}/")
 
     assert list(ShareLinkView.objects.values_list("day", "count")) == [(date(2027, 1, 12), 2), (date(2027, 1, 11), 1)]
-    assert {f.name for f in ShareLinkView._meta.get_fields()} == {"id", "link", "day", "count"}
+    assert {f.name for f in ShareLinkView._meta.get_fields()} == {
+        "id",
+        "link",
+        "day",
+        "count",
+        "first_opened_at",
+        "last_opened_at",
+    }
     html = auth_client.get(f"/wallet/portfolios/{portfolio.pk}/").content.decode()
     assert "Opened 3 times, last on Jan. 12, 2027." in html
 
@@ -137,3 +144,26 @@ def test_others_cannot_make_or_revoke_links(client, other_user, portfolio, who):
     link.refresh_from_db()
     assert link.revoked_at is None
     assert ShareLink.objects.count() == 1
+
+
+def test_the_owners_own_opens_and_link_preview_fetchers_are_not_counted(auth_client, portfolio):
+    link = create_share_link(portfolio=portfolio, name="A company")
+    stranger = Client()
+
+    auth_client.get(f"/s/{link.token}/")  # Hana checking her own link
+    for agent in (
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "Twitterbot/1.0",
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+        "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+        "facebookexternalhit/1.1;line-poker/1.0",
+    ):
+        stranger.get(f"/s/{link.token}/", HTTP_USER_AGENT=agent)
+    assert not ShareLinkView.objects.exists()
+
+    stranger.get(
+        f"/s/{link.token}/", HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1"
+    )
+
+    view = ShareLinkView.objects.get()
+    assert view.count == 1 and view.last_opened_at is not None
