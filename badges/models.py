@@ -150,6 +150,8 @@ class Badge(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_definitive_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     last_definitive_at = models.DateTimeField(null=True, blank=True)
+    # The checks of that verdict (with the revocation reason), shown beside a later unreachable attempt.
+    last_definitive_checks = models.JSONField(default=list, blank=True)
     unreachable_since = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -198,6 +200,9 @@ class Badge(models.Model):
     def status_note(self) -> str:
         """The dates behind an unreachable verdict, e.g. "Verified as of 2 Feb 2026; could not
         re-check since 3 Feb 2026". Empty when the status needs no explanation."""
+        if self.status == Status.PENDING and self.unreachable_since is not None:
+            since = date_format(timezone.localtime(self.unreachable_since), "DATE_FORMAT")
+            return _("Not checked yet: the issuer has not answered since %(since)s.") % {"since": since}
         if self.status != Status.UNREACHABLE or self.unreachable_since is None:
             return ""
         since = date_format(timezone.localtime(self.unreachable_since), "DATE_FORMAT")

@@ -3,8 +3,12 @@ badge pages (wallet_tags) and in the API, and the JSON shape of a result (CLI an
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from badges.openbadges.i18n import Message, format_message
@@ -29,9 +33,32 @@ def _translate_param(value: Any) -> Any:
         return translate(value.template, dict(value.params))
     if isinstance(value, dict) and "template" in value:
         return translate(value["template"], value.get("params") or {})
+    if isinstance(value, str) and ISO_TIMESTAMP.match(value):
+        return local_date_text(value)
     if isinstance(value, str) and value:
         return _(value)
     return value
+
+
+# The core writes dates into check messages as ISO 8601 ("2026-02-01T10:00:00+09:00").
+ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+def local_date_text(value: str) -> str:
+    """An ISO date or timestamp as the viewer reads dates: their language, the site's time zone
+    (a time only when the timestamp has one that is not midnight)."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if "T" not in value:
+        return date_format(parsed.date(), "DATE_FORMAT")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    local = timezone.localtime(parsed)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return date_format(local, "DATE_FORMAT")
+    return date_format(local, "DATETIME_FORMAT")
 
 
 def check_message(check: dict) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -110,6 +111,7 @@ def import_badge(
     badge.source_kind = _source_kind(result, source)
     if parsed is not None:
         _copy_parsed(badge, parsed)
+    _name_from_what_it_says(badge, source=source)
     badge.raw_payload = result.payload or (source.data if isinstance(source.data, str) else "")
     _apply_result(badge, result, now=now)
     raw = source.data.encode() if isinstance(source.data, str) else source.data
@@ -158,9 +160,28 @@ def too_large_message(limit: int) -> str:
     return _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)}
 
 
+def _name_from_what_it_says(badge: Badge, *, source: Source) -> None:
+    """A badge kept before its issuer answered is never nameless: what its own bytes say, else
+    where it comes from ("Badge from issuer.example"), until the first check fills in the rest."""
+    host = _host_of(badge.issuer_id) or _host_of(badge.badge_class_id) or _host_of(badge.badge_id)
+    host = host or _host_of(source.url)
+    if not badge.issuer_name and host:
+        badge.issuer_name = host[:500]
+    if not badge.name:
+        badge.name = (_("Badge from %(host)s") % {"host": host} if host else _("(untitled)"))[:500]
+
+
+def _host_of(url: str) -> str:
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return ""
+    return urlsplit(url).netloc.rsplit("@", 1)[-1].lower()
+
+
 def _refuse_unless_importable(result: VerificationResult, *, owner, failures=()) -> None:
     """The import rules (badges.import_rules): valid, revoked/suspended/expired/not yet valid with
-    their reason, or "could not check" for a transient network failure only."""
+    their reason, or "could not check" for a transient network failure only. One rule for
+    revocation: revoked by HTTP 410, ``revoked: true`` or a status list alike, the badge is kept
+    and shown as revoked with its reason (even when the issuer's answer carries nothing else)."""
     status = result.status
     if status == CoreStatus.RECIPIENT_MISMATCH:
         raise ImportRefused(
@@ -170,13 +191,14 @@ def _refuse_unless_importable(result: VerificationResult, *, owner, failures=())
                 "Add that address under “E-mail addresses”, confirm it, and import the badge again."
             ),
         )
-    if result.badge is None and status != CoreStatus.UNREACHABLE:
+    if result.badge is None and status not in (CoreStatus.UNREACHABLE, CoreStatus.REVOKED):
         reason = _first_problem(result)
-        if status == CoreStatus.REVOKED:
-            raise ImportRefused("revoked", reason or _("The issuer has revoked this badge."))
         code = "unsupported" if status == CoreStatus.UNSUPPORTED else "bad_format"
         raise ImportRefused(code, reason or _("This is not a badge we can read."))
-    if result.badge is None and status == CoreStatus.UNREACHABLE:
+    if result.badge is None and status == CoreStatus.UNREACHABLE and (
+        not failures or permanent_failure(list(failures)) is not None
+    ):
+        # Nothing read and nothing that waiting would fix (an address our rules refuse…).
         raise ImportRefused("unreachable", _first_problem(result) or _("The issuer could not be reached."))
     if status == CoreStatus.INVALID:
         raise ImportRefused(
@@ -294,6 +316,10 @@ def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) ->
     """Move the badge to the new verdict. A network failure never overwrites a definitive one:
     it only sets ``unreachable_since`` (kept from the first failure) and backs off."""
     status = Status(str(result.status))
+    if status not in DEFINITIVE_STATUSES and not badge.last_definitive_status:
+        # Never checked yet (the issuer has not answered since import): "not yet checked", which
+        # is not "could not re-check since" — there is no earlier verdict to stand by.
+        status = Status.PENDING
     badge.status = status
     badge.checks = [check.as_dict() for check in result.checks]
     badge.last_checked_at = now
@@ -303,6 +329,7 @@ def _apply_result(badge: Badge, result: VerificationResult, *, now: datetime) ->
         badge.last_definitive_status = status
         badge.last_definitive_at = now
         _apply_issuer_identity(badge, result)
+        badge.last_definitive_checks = badge.checks
         badge.unreachable_since = None
         badge.consecutive_failures = 0
     else:
@@ -323,7 +350,7 @@ def next_check_time(badge: Badge, *, now: datetime) -> datetime:
     """Daily for healthy badges (with jitter so checks spread out), exponential backoff after
     failures, and never later than the moment the badge expires."""
     interval = timedelta(hours=settings.BADGE_RECHECK_HOURS)
-    if badge.status == Status.UNREACHABLE:
+    if badge.status in (Status.UNREACHABLE, Status.PENDING) and badge.consecutive_failures:
         base = timedelta(minutes=settings.BADGE_RETRY_BASE_MINUTES)
         cap = timedelta(hours=settings.BADGE_RETRY_CAP_HOURS)
         # min() first on the exponent: 2**1000 after a three-year outage is still a fine int, but pointless.
@@ -433,8 +460,10 @@ def reverify_badge(
     with transaction.atomic():
         locked = Badge.objects.select_for_update().get(pk=badge.pk)
         before = _Before.of(locked)
-        if result.badge is not None and locked.status == Status.PENDING:
+        if result.badge is not None and locked.status == Status.PENDING and result.status in DEFINITIVE_STATUSES:
+            # The first answer from the issuer replaces what the badge's own bytes said.
             _copy_parsed(locked, result.badge)
+            _name_from_what_it_says(locked, source=Source(data="", url=locked.source_url))
         if result.payload and result.status in DEFINITIVE_STATUSES:
             locked.raw_payload = result.payload
         _apply_result(locked, result, now=now)

@@ -96,11 +96,19 @@ def test_a_too_large_file_is_413(hana, user, settings):
     assert_error(hana.post(URL, {"file": upload(b"x" * 2048)}, format="multipart"), 413, "too_large")
 
 
-def test_an_unreachable_issuer_is_refused_with_its_code(hana, user, issuer_server):
+def test_a_badge_whose_issuer_is_down_is_kept_as_not_yet_checked(hana, user, issuer_server):
     url = issuer_server.url("/a/404-never-served")
     issuer_server.stop()
 
-    assert_error(hana.post(URL, {"url": url}, format="json"), 422, "unreachable")
+    response = hana.post(URL, {"url": url}, format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "pending"
+    assert response.json()["name"]
+
+
+def test_an_address_that_can_never_be_fetched_is_refused_with_its_code(hana, user):
+    assert_error(hana.post(URL, {"url": "http://10.0.0.5/badge"}, format="json"), 422, "unreachable")
 
 
 def test_a_link_that_is_not_http_is_bad_url(hana, user):

@@ -88,14 +88,15 @@ def test_the_same_badge_twice_is_refused_naming_the_one_already_held(user, issue
     assert Badge.objects.count() == 1
 
 
-def test_a_badge_whose_issuer_is_down_is_kept_as_unreachable_never_lost(user, issuer_server):
+def test_a_badge_whose_issuer_is_down_is_kept_as_not_yet_checked_never_lost(user, issuer_server):
     hosted = HostedBadge(issuer_server).publish()
     png = hosted.baked_png()
     issuer_server.stop()
 
     badge = import_badge(owner=user, upload=upload(png))
 
-    assert badge.status == Status.UNREACHABLE
+    assert badge.status == Status.PENDING
+    assert badge.name  # never nameless (here: where it comes from, as its bytes name no badge)
     assert badge.original_file.read() == png
     assert badge.next_check_at is not None
     assert not any(c["status"] == "revoked" for c in badge.checks)
