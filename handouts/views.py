@@ -20,7 +20,7 @@ from wallet import previews
 from wallet.models import Portfolio
 from wallet.qr import make_qr
 from wallet.services import share_urls
-from wallet.wording import badge_description
+from wallet.wording import badge_description, preview_subtitle
 
 from .forms import PackForm
 from .models import BadgeLink, Pack, PackItem
@@ -141,7 +141,7 @@ def badge_link_preview(request, code: str):
                 thumb = handle.read()
         except OSError:
             thumb = None
-    png = previews.make_preview(title=badge.name, subtitle=badge.issuer_name, images=[thumb])
+    png = previews.make_preview(title=badge.name, subtitle=preview_subtitle(badge), images=[thumb])
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=600"
     return response

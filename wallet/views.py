@@ -46,6 +46,7 @@ from .services import (
     set_portfolio_badges,
     share_urls,
 )
+from .wording import badge_description, collection_description, preview_subtitle, shareable
 
 # ---------------------------------------------------------------------------------------------
 # Wallet home
@@ -182,6 +183,7 @@ def portfolio_detail(request, pk: int):
         return redirect("portfolio_detail", pk=portfolio.pk)
     entries = list(portfolio.entries.select_related("badge"))
     chosen = {entry.badge_id for entry in entries}
+    all_badges = list(Badge.objects.owned_by(request.user).for_listing())
     links = list(portfolio.share_links.prefetch_related("views"))
     for link in links:
         link.view_days = list(link.views.all())
@@ -192,7 +194,9 @@ def portfolio_detail(request, pk: int):
         "portfolio": portfolio,
         "form": form,
         "entries": entries,
-        "all_badges": [(b, b.pk in chosen) for b in Badge.objects.owned_by(request.user).for_listing()],
+        "all_badges": [(b, b.pk in chosen) for b in all_badges],
+        # A submission warns about badges the reader would see as not valid (with their status).
+        "warn_entries": [e for e in entries if e.badge.status_now != Status.VALID],
         "links": links,
         "link_form": ShareLinkForm(),
         "public_url": page_url,
@@ -455,6 +459,7 @@ def public_portfolio(request, reach: Reach):
         "learner": portfolio.owner.public_name,
         "badges": badges,
         "grid_key": _grid_cache_key(request, reach, badges),
+        "og_description": collection_description(badges, learner=portfolio.owner.public_name),
         "page_url": page_url,
         "preview_url": reach.absolute_url("portfolio_preview"),
         "share": share_urls(url=page_url, text=portfolio.title),
@@ -490,6 +495,8 @@ def public_badge_context(request, reach: Reach, badge: Badge) -> dict:
         "badge": badge,
         "snapshot": snapshot,
         "printed_status": snapshot.status_of(badge) if snapshot else None,
+        "description": badge_description(badge, learner=reach.portfolio.owner.public_name),
+        "shareable": shareable(badge),
         "page_url": page_url,
         "preview_url": reach.absolute_url("badge_preview", badge.public_id),
         "share": share_urls(url=page_url, text=badge.name),
@@ -552,19 +559,11 @@ def public_preview(request, reach: Reach, public_id=None):
         )
     else:
         badges = [_public_badge(reach, public_id)]
-        title, subtitle = badges[0].name, issuer_line(badges[0])
+        title, subtitle = badges[0].name, preview_subtitle(badges[0])
     png = previews.make_preview(title=title, subtitle=subtitle, images=[_thumbnail_bytes(b) for b in badges[:4]])
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=600"
     return response
-
-
-def issuer_line(badge: Badge) -> str:
-    """The issuer as a preview image says it: the registered or declared name with the verified identity."""
-    name = badge.registered_issuer_name or badge.issuer_name
-    if not badge.verified_issuer:
-        return _("%(name)s (not verified)") % {"name": name}
-    return _("%(name)s (verified: %(identity)s)") % {"name": name, "identity": badge.verified_issuer}
 
 
 @public_page

@@ -45,6 +45,22 @@ def collection_description(badges: Iterable[Badge], *, learner: str) -> str:
     }
 
 
+def issuer_line(badge: Badge) -> str:
+    """The issuer as a preview image says it: the registered or declared name with the verified identity."""
+    name = badge.registered_issuer_name or badge.issuer_name
+    if not badge.verified_issuer:
+        return _("%(name)s (not verified)") % {"name": name}
+    return _("%(name)s (verified: %(identity)s)") % {"name": name, "identity": badge.verified_issuer}
+
+
+def preview_subtitle(badge: Badge) -> str:
+    """Under a badge's name on its preview picture: the issuer, and the status unless valid now."""
+    status = status_now(badge)
+    if status == Status.VALID:
+        return issuer_line(badge)
+    return f"{issuer_line(badge)} · {Status(status).label}"
+
+
 def shareable(badge: Badge) -> bool:
     """Sharing actions (LinkedIn, X, LINE, Facebook) are offered only for a badge valid now."""
     return status_now(badge) == Status.VALID

@@ -57,10 +57,11 @@ def test_unlisted_pages_carry_noindex_and_public_ones_do_not(client, unlisted_po
 
 
 def test_link_preview_tags_point_at_a_generated_image(client, unlisted_portfolio):
+    client.cookies["django_language"] = "en"
     html = client.get(f"/p/{unlisted_portfolio.slug}/").content.decode()
 
     assert '<meta property="og:title" content="Admissions">' in html
-    assert '<meta property="og:description" content="Hana · 1 verified badge">' in html
+    assert '<meta property="og:description" content="Hana · 1 badge, 1 verified today">' in html
     assert f'<meta property="og:image" content="http://127.0.0.1:8000/p/{unlisted_portfolio.slug}/preview.png">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     preview = client.get(f"/p/{unlisted_portfolio.slug}/preview.png")
