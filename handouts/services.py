@@ -12,8 +12,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
 from badges.models import Badge, Status
+from config.site import absolute_url
 from wallet.models import Portfolio
-from wallet.services import absolute_url, status_now
 
 from .models import BadgeLink, Pack, PackItem
 
@@ -24,7 +24,7 @@ PUBLIC_RECIPIENT_OTHER = gettext_noop("The badge's recipient could not be confir
 
 def viewer_status(badge: Badge) -> str:
     """The status a viewer sees (the one definition lives with the badge)."""
-    return status_now(badge)
+    return badge.status_now
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def create_pack(*, portfolio: Portfolio, audience: str, note: str = "", now: dat
         learner_name=owner.public_name,
         created_at=now,
     )
-    badges = Badge.objects.public_in(portfolio).select_related("owner")
+    badges = portfolio.public_badges().select_related("owner")
     PackItem.objects.bulk_create(
         PackItem(pack=pack, number=number, badge=badge, submitted=freeze(badge, now=now))
         for number, badge in enumerate(badges, start=1)

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from badges.files import badge_download_response, badge_image_response, fallback_badge_png
 from badges.models import Badge, Status
-from badges.views import badge_download_response, badge_image_response
 from wallet import previews
 from wallet.models import Portfolio
 from wallet.qr import make_qr
@@ -182,7 +182,7 @@ def pack_item_image(request, token: str, number: int):
     pack = _active_pack(token)
     item = get_object_or_404(pack.items.select_related("badge"), number=number)
     if item.badge is None:
-        return HttpResponse(previews.fallback_badge_png(), content_type="image/png")
+        return HttpResponse(fallback_badge_png(), content_type="image/png")
     return badge_image_response(item.badge)
 
 

@@ -15,12 +15,10 @@ from django.utils.translation import ngettext
 
 from badges.models import Badge, Status
 
-from .services import status_now
-
 
 def badge_description(badge: Badge, *, learner: str) -> str:
     """One badge: "verified with its issuer on <date>" only while it is valid now."""
-    status = status_now(badge)
+    status = badge.status_now
     params = {"name": badge.name, "issuer": badge.issuer_name, "learner": learner}
     if status == Status.VALID and badge.last_definitive_at:
         params["date"] = date_format(localtime(badge.last_definitive_at), "DATE_FORMAT")
@@ -31,7 +29,7 @@ def badge_description(badge: Badge, *, learner: str) -> str:
 
 def collection_description(badges: Iterable[Badge], *, learner: str) -> str:
     """A collection: "N badges, M verified today" (the second part only when M > 0)."""
-    statuses = [status_now(badge) for badge in badges]
+    statuses = [badge.status_now for badge in badges]
     total, valid = len(statuses), statuses.count(Status.VALID)
     counted = ngettext("%(name)s · %(count)s badge", "%(name)s · %(count)s badges", total) % {
         "name": learner,
@@ -55,7 +53,7 @@ def issuer_line(badge: Badge) -> str:
 
 def preview_subtitle(badge: Badge) -> str:
     """Under a badge's name on its preview picture: the issuer, and the status unless valid now."""
-    status = status_now(badge)
+    status = badge.status_now
     if status == Status.VALID:
         return issuer_line(badge)
     return f"{issuer_line(badge)} · {Status(status).label}"
@@ -63,4 +61,4 @@ def preview_subtitle(badge: Badge) -> str:
 
 def shareable(badge: Badge) -> bool:
     """Sharing actions (LinkedIn, X, LINE, Facebook) are offered only for a badge valid now."""
-    return status_now(badge) == Status.VALID
+    return badge.status_now == Status.VALID

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from badges.services import local_date_text, translate
+from badges.presentation import local_date_text, translate
 
 
 def test_a_utc_timestamp_in_a_check_is_shown_in_japanese_in_the_site_time_zone(settings):

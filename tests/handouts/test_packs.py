@@ -5,9 +5,10 @@ import re
 import pytest
 
 from badges.models import Badge, Status
+from badges.services import remove_badge
 from handouts.models import Pack
 from tests.wallet.factories import make_badge
-from wallet.services import add_badge_to_portfolio, remove_badge, reset_portfolio_link, set_portfolio_badges
+from wallet.services import add_badge_to_portfolio, reset_portfolio_link, set_portfolio_badges
 
 pytestmark = pytest.mark.django_db
 

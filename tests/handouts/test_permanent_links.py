@@ -5,10 +5,11 @@ import re
 import pytest
 
 from badges.models import Status
+from badges.services import remove_badge
 from handouts.models import BadgeLink
 from handouts.services import permanent_link
 from tests.wallet.factories import make_badge
-from wallet.services import remove_badge, reset_portfolio_link, set_portfolio_badges
+from wallet.services import reset_portfolio_link, set_portfolio_badges
 
 pytestmark = pytest.mark.django_db
 
