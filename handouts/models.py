@@ -1,6 +1,7 @@
-"""What a learner hands out: a permanent link per badge, and dated submission packs (提出版).
+"""What a learner hands out: dated submission packs (提出版). (A badge's permanent link, which
+they also outlive, is wallet.models.BadgeLink.)
 
-Both outlive the portfolio they came from: resetting a portfolio's link, making it private or
+Packs outlive the portfolio they came from: resetting a portfolio's link, making it private or
 removing a badge from it never changes or breaks them. Only the learner turning one off does
 (the page then answers 410 and says so).
 """
@@ -18,33 +19,8 @@ from badges.models import Badge
 from wallet.models import Portfolio
 
 
-def new_code() -> str:
-    # 12 random bytes (96 bits) in 16 characters: short enough to type from paper, unguessable.
-    return secrets.token_urlsafe(12)
-
-
 def new_token() -> str:
     return secrets.token_urlsafe(16)
-
-
-class BadgeLink(models.Model):
-    """A badge's own public address, /b/<code>/: printed QR codes and LinkedIn point here."""
-
-    # SET_NULL: a badge removed from the wallet leaves its link behind, answering "gone" (410).
-    badge = models.OneToOneField(Badge, on_delete=models.SET_NULL, null=True, blank=True, related_name="permanent_link")
-    code = models.CharField(max_length=24, unique=True, default=new_code, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    disabled_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.code
-
-    @property
-    def is_active(self) -> bool:
-        return self.disabled_at is None and self.badge_id is not None
 
 
 class PackQuerySet(models.QuerySet):

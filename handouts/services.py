@@ -15,7 +15,7 @@ from badges.models import Badge, Status
 from config.site import absolute_url
 from wallet.models import Portfolio
 
-from .models import BadgeLink, Pack, PackItem
+from .models import Pack, PackItem
 
 # The recipient check as a stranger may read it: the learner's address is never copied into a pack.
 PUBLIC_RECIPIENT_PASS = gettext_noop("The badge was issued to this learner (their address is kept private).")
@@ -25,30 +25,6 @@ PUBLIC_RECIPIENT_OTHER = gettext_noop("The badge's recipient could not be confir
 def viewer_status(badge: Badge) -> str:
     """The status a viewer sees (the one definition lives with the badge)."""
     return badge.status_now
-
-
-# ---------------------------------------------------------------------------------------------
-# Permanent badge links
-# ---------------------------------------------------------------------------------------------
-
-
-def permanent_link(*, badge: Badge) -> BadgeLink:
-    """The badge's permanent link, made on first use; a link the learner turned off stays off."""
-    link = BadgeLink.objects.filter(badge=badge).first()
-    if link is None:
-        link, _created = BadgeLink.objects.get_or_create(badge=badge)
-    return link
-
-
-def set_permanent_link_enabled(*, badge: Badge, enabled: bool) -> BadgeLink:
-    link = permanent_link(badge=badge)
-    link.disabled_at = None if enabled else (link.disabled_at or timezone.now())
-    link.save(update_fields=["disabled_at"])
-    return link
-
-
-def permanent_url(link: BadgeLink) -> str:
-    return absolute_url(reverse("badge_link", args=[link.code]))
 
 
 # ---------------------------------------------------------------------------------------------

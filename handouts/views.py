@@ -17,20 +17,19 @@ from django.views.decorators.http import require_POST
 from badges.files import badge_download_response, badge_image_response, fallback_badge_png
 from badges.models import Badge, Status
 from wallet import previews
-from wallet.models import Portfolio
+from wallet.links import permanent_badge_url as permanent_url
+from wallet.models import BadgeLink, Portfolio
 from wallet.qr import make_qr
-from wallet.services import share_urls
+from wallet.services import set_permanent_link_enabled, share_urls
 from wallet.wording import badge_description, preview_subtitle
 
 from .forms import PackForm
-from .models import BadgeLink, Pack, PackItem
+from .models import Pack, PackItem
 from .services import (
     create_pack,
     pack_item_url,
     pack_url,
-    permanent_url,
     revoke_pack,
-    set_permanent_link_enabled,
     viewer_status,
 )
 

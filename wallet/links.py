@@ -12,7 +12,7 @@ from django.urls import reverse
 from badges.models import Badge
 from config.site import absolute_url
 
-from .models import Portfolio, ShareLink
+from .models import BadgeLink, Portfolio, ShareLink
 
 
 def public_url(name: str, *args) -> str:
@@ -27,6 +27,11 @@ def portfolio_url(portfolio: Portfolio, *, via: str = "public", key: str = "") -
 def badge_url(portfolio: Portfolio, badge: Badge, *, via: str = "public", key: str = "") -> str:
     """A badge's public page: what its QR code opens and what LinkedIn links to."""
     return public_url(f"{via}_badge", key or portfolio.slug, badge.public_id)
+
+
+def permanent_badge_url(link: BadgeLink) -> str:
+    """A badge's own address, /b/<code>/: what per-badge QR codes, printouts and LinkedIn give out."""
+    return public_url("badge_link", link.code)
 
 
 def share_link_url(link: ShareLink) -> str:

@@ -18,6 +18,31 @@ def new_slug() -> str:
     return secrets.token_urlsafe(16)
 
 
+def new_code() -> str:
+    # 12 random bytes (96 bits) in 16 characters: short enough to type from paper, unguessable.
+    return secrets.token_urlsafe(12)
+
+
+class BadgeLink(models.Model):
+    """A badge's own public address, /b/<code>/: printed QR codes and LinkedIn point here."""
+
+    # SET_NULL: a badge removed from the wallet leaves its link behind, answering "gone" (410).
+    badge = models.OneToOneField(Badge, on_delete=models.SET_NULL, null=True, blank=True, related_name="permanent_link")
+    code = models.CharField(max_length=24, unique=True, default=new_code, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None and self.badge_id is not None
+
+
 class PortfolioQuerySet(models.QuerySet):
     def owned_by(self, user) -> PortfolioQuerySet:
         if not user.is_authenticated:

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from accounts.services import ExportFile
 from badges.models import Badge, SourceKind
 
-from .models import Portfolio, PortfolioEntry, PrintSnapshot, ShareLink, ShareLinkView, new_slug
+from .models import BadgeLink, Portfolio, PortfolioEntry, PrintSnapshot, ShareLink, ShareLinkView, new_slug
 
 # ---------------------------------------------------------------------------------------------
 # Badges (hooks registered in apps.py)
@@ -102,6 +102,21 @@ def reset_portfolio_link(*, portfolio: Portfolio) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+def permanent_link(*, badge: Badge) -> BadgeLink:
+    """The badge's permanent link (/b/<code>/), made on first use; one the learner turned off stays off."""
+    link = BadgeLink.objects.filter(badge=badge).first()
+    if link is None:
+        link, _created = BadgeLink.objects.get_or_create(badge=badge)
+    return link
+
+
+def set_permanent_link_enabled(*, badge: Badge, enabled: bool) -> BadgeLink:
+    link = permanent_link(badge=badge)
+    link.disabled_at = None if enabled else (link.disabled_at or timezone.now())
+    link.save(update_fields=["disabled_at"])
+    return link
+
+
 def create_share_link(*, portfolio: Portfolio, name: str, expires_on: date | None = None) -> ShareLink:
     return ShareLink.objects.create(portfolio=portfolio, name=name, expires_on=expires_on)
 
@@ -170,14 +185,14 @@ def record_print_snapshot(*, portfolio: Portfolio, badges: list[Badge]) -> Print
     )
 
 
-def linkedin_add_url(*, badge: Badge, cert_url: str) -> str:
-    """LinkedIn's "Add licence or certification" form, pre-filled."""
+def linkedin_add_url(*, badge: Badge, cert_url: str, cert_id: str = "") -> str:
+    """LinkedIn's "Add licence or certification" form, pre-filled (certUrl: the badge's permanent link)."""
     params: dict[str, Any] = {
         "startTask": "CERTIFICATION_NAME",
         "name": badge.name,
         "organizationName": badge.issuer_name,
         "certUrl": cert_url,
-        "certId": str(badge.public_id),
+        "certId": cert_id or str(badge.public_id),
     }
     if badge.issued_on:
         issued = timezone.localtime(badge.issued_on)

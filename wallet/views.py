@@ -28,8 +28,8 @@ from badges.views import owned_badge
 
 from . import previews
 from .forms import ImportForm, PortfolioForm, ShareLinkForm
-from .links import badge_url, portfolio_url, public_url, share_link_url
-from .models import Portfolio, PrintSnapshot, ShareLink
+from .links import badge_url, permanent_badge_url, portfolio_url, public_url, share_link_url
+from .models import BadgeLink, Portfolio, PrintSnapshot, ShareLink
 from .qr import make_qr
 from .services import (
     add_badge_to_portfolio,
@@ -38,6 +38,7 @@ from .services import (
     create_share_link,
     linkedin_add_url,
     move_badge,
+    permanent_link,
     record_print_snapshot,
     record_share_link_view,
     reorder_portfolio,
@@ -285,13 +286,22 @@ def badge_share_panel(request, badge: Badge) -> str:
     portfolios = list(Portfolio.objects.owned_by(request.user).prefetch_related("entries"))
     containing = [p for p in portfolios if any(e.badge_id == badge.pk for e in p.entries.all())]
     shared = next((p for p in containing if p.is_shared and not badge.hidden_from_public), None)
-    page_url = badge_url(shared, badge) if shared else ""
+    # A badge already public through a portfolio gets its permanent link without asking: that is
+    # what its QR code, printouts and LinkedIn give out, and it survives the portfolio's changes.
+    link = permanent_link(badge=badge) if shared else BadgeLink.objects.filter(badge=badge).first()
+    permanent = permanent_badge_url(link) if link and link.is_active and not badge.hidden_from_public else ""
+    valid_now = badge.status_now == Status.VALID
     ctx = {
         "badge": badge,
         "containing": containing,
         "addable": [p for p in portfolios if p not in containing],
-        "public_url": page_url,
-        "linkedin_url": linkedin_add_url(badge=badge, cert_url=page_url) if page_url else "",
+        "link": link,
+        "public_url": permanent,
+        # Sharing actions only for a badge that is valid now.
+        "linkedin_url": linkedin_add_url(badge=badge, cert_url=permanent, cert_id=link.code)
+        if permanent and valid_now
+        else "",
+        "valid_now": valid_now,
     }
     return render_to_string("wallet/_badge_share_panel.html", ctx, request=request)
 
@@ -506,7 +516,13 @@ def public_badge_context(request, reach: Reach, badge: Badge) -> dict:
 
 
 def _qr_target(reach: Reach, public_id) -> str:
-    return reach.page_url(None if public_id is None else _public_badge(reach, public_id))
+    """A badge's QR code holds its permanent link (it outlives this portfolio link), unless the
+    learner turned that off; the portfolio's holds the way the viewer came in."""
+    if public_id is None:
+        return reach.page_url(None)
+    badge = _public_badge(reach, public_id)
+    link = permanent_link(badge=badge)
+    return permanent_badge_url(link) if link.is_active else reach.page_url(badge)
 
 
 @public_page

@@ -7,9 +7,8 @@ import pytest
 
 from badges.models import Status
 from badges.services import import_badge, reverify_badge
-from handouts.services import permanent_link
 from tests.support.hosted import HostedBadge
-from wallet.services import add_badge_to_portfolio, create_portfolio
+from wallet.services import add_badge_to_portfolio, create_portfolio, permanent_link
 
 pytestmark = pytest.mark.django_db
 

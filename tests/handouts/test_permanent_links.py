@@ -6,10 +6,9 @@ import pytest
 
 from badges.models import Status
 from badges.services import remove_badge
-from handouts.models import BadgeLink
-from handouts.services import permanent_link
 from tests.wallet.factories import make_badge
-from wallet.services import reset_portfolio_link, set_portfolio_badges
+from wallet.models import BadgeLink
+from wallet.services import permanent_link, reset_portfolio_link, set_portfolio_badges
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +104,14 @@ def test_a_revoked_badges_description_never_calls_it_verified(client, user):
     head = client.get(f"/b/{link.code}/").content.decode().split("</head>")[0]
     assert "verified" not in head.lower()
     assert "Revoked" in head
+
+
+def test_a_badges_qr_code_on_a_portfolio_page_holds_its_permanent_link(client, unlisted_portfolio, badge):
+    from wallet.qr import make_qr
+
+    svg = client.get(f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/qr.svg").content
+
+    link = BadgeLink.objects.get(badge=badge)
+    assert svg == make_qr(f"http://127.0.0.1:8000/b/{link.code}/")
+    reset_portfolio_link(portfolio=unlisted_portfolio)
+    assert client.get(f"/b/{link.code}/").status_code == 200

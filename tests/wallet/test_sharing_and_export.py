@@ -55,6 +55,22 @@ def test_badge_page_offers_linkedin_once_the_badge_is_in_a_shared_portfolio(auth
 
     html = auth_client.get(f"/badges/{badge.public_id}/").content.decode()
     assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in html
+    # certUrl is the badge's permanent link, which resetting the portfolio link never breaks.
+    assert "certUrl=http%3A%2F%2F127.0.0.1%3A8000%2Fb%2F" in html
+
+
+def test_the_learner_can_share_a_badge_without_any_portfolio_and_linkedin_is_offered_only_while_valid(
+    auth_client, user, badge
+):
+    from badges.models import Badge, Status
+
+    auth_client.post(f"/wallet/badges/{badge.public_id}/permanent-link/", {"enabled": "1"})
+    html = auth_client.get(f"/badges/{badge.public_id}/").content.decode()
+    assert "linkedin.com/profile/add" in html and 'class="permanent-link"' in html
+
+    Badge.objects.filter(pk=badge.pk).update(status=Status.REVOKED, last_definitive_status=Status.REVOKED)
+    html = auth_client.get(f"/badges/{badge.public_id}/").content.decode()
+    assert "linkedin.com/profile/add" not in html
 
 
 def test_public_page_has_share_links_for_each_network_and_copy(client, unlisted_portfolio):
