@@ -72,7 +72,29 @@ class User(AbstractUser):
         return self.display_name or self.first_name or str(_("Manabi learner"))
 
     def verified_emails(self) -> list[str]:
-        return list(self.emailaddress_set.filter(verified=True).values_list("email", flat=True))
+        """Every address this account has verified, now or before: a school address removed at
+        graduation still identifies the badges issued to it (VerifiedAddress keeps the history)."""
+        current = set(self.emailaddress_set.filter(verified=True).values_list("email", flat=True))
+        past = set(self.verified_addresses.values_list("email", flat=True))
+        return sorted(current | past)
+
+    def unverified_emails(self) -> list[str]:
+        return list(self.emailaddress_set.filter(verified=False).values_list("email", flat=True))
+
+
+class VerifiedAddress(models.Model):
+    """When the learner had an address verified: from confirmation until removal (open while current)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_addresses")
+    email = models.EmailField()
+    verified_from = models.DateTimeField()
+    verified_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["verified_from", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.verified_from:%Y-%m-%d}–{self.verified_until or ''}"
 
 
 class PersonalAccessTokenQuerySet(models.QuerySet):

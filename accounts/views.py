@@ -10,7 +10,24 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .forms import DeleteAccountForm, ProfileForm
+from .identities import issued_to
 from .services import delete_account, export_account_zip
+
+
+@login_required
+def email_addresses(request):
+    """allauth's address page, with one step added: before an address is removed, the learner sees
+    the badges issued to it (they stay theirs: the address's verified period is kept)."""
+    from allauth.account.views import email as allauth_email
+
+    if request.method == "POST" and "action_remove" in request.POST and not request.POST.get("confirmed"):
+        email = request.POST.get("email", "")
+        address = request.user.emailaddress_set.filter(email__iexact=email).first()
+        names = issued_to(user=request.user, email=address.email) if address else []
+        if names:
+            ctx = {"email": address.email, "names": names}
+            return render(request, "accounts/remove_address.html", ctx)
+    return allauth_email(request)
 
 
 def home(request):

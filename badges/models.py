@@ -24,7 +24,8 @@ class Status(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     SUSPENDED = "suspended", _("Suspended")
     INVALID = "invalid", _("Failed verification")
-    RECIPIENT_MISMATCH = "recipient_mismatch", _("Not issued to you")
+    # Worded for every reader: a viewer of a public page is not the recipient.
+    RECIPIENT_MISMATCH = "recipient_mismatch", _("Recipient not confirmed")
     UNREACHABLE = "unreachable", _("Could not re-check")
     UNSUPPORTED = "unsupported", _("Cannot be checked yet")
 
@@ -155,6 +156,9 @@ class Badge(models.Model):
     unreachable_since = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Issued to an address the learner has added but not confirmed: held (pending) until they do.
+    awaiting_address = models.EmailField(blank=True)
 
     # Learners may hide revoked or expired badges from their public pages.
     hidden_from_public = models.BooleanField(default=False)

@@ -72,12 +72,33 @@ def public_check_message(check: dict, badge: Badge) -> str:
     """A check's message for strangers: the recipient's address is private, so never shown."""
     if check.get("name") == "recipient":
         if check.get("result") == "pass":
+            period = _past_verified_period(badge)
+            if period is not None:
+                return _(
+                    "The badge was issued to this learner, to an address they verified from %(start)s "
+                    "to %(end)s (the address is kept private)."
+                ) % {
+                    "start": date_format(timezone.localtime(period.verified_from), "DATE_FORMAT"),
+                    "end": date_format(timezone.localtime(period.verified_until), "DATE_FORMAT"),
+                }
             return _("The badge was issued to this learner (their address is kept private).")
         return _("The badge's recipient could not be confirmed.")
     message = check_message(check)
     for private in {badge.recipient_identity, badge.owner.email} - {""}:
         message = message.replace(private, "…")
     return message
+
+
+def _past_verified_period(badge: Badge):
+    """The closed verified period of the address the badge was issued to, if it is no longer current."""
+    from accounts.models import VerifiedAddress
+
+    if not badge.recipient_identity:
+        return None
+    periods = list(VerifiedAddress.objects.filter(user_id=badge.owner_id, email__iexact=badge.recipient_identity))
+    if not periods or any(p.verified_until is None for p in periods):
+        return None
+    return max(periods, key=lambda p: p.verified_until)
 
 
 def result_as_json(result: VerificationResult) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from badges.openbadges.errors import OpenBadgesError
 from badges.openbadges.fetching import Fetch
 from badges.openbadges.identity import verified_identity
 from badges.openbadges.model import Identity, ParsedBadge
+from badges.openbadges.recipient import find_match
 from badges.openbadges.result import Status as CoreStatus
 from badges.openbadges.result import VerificationResult
 from badges.openbadges.verification import verify
@@ -94,8 +95,12 @@ def import_badge(
         fetch.deadline = time.monotonic() + settings.BADGE_IMPORT_TIMEOUT
     fetch = RecordingFetch(fetch)
     started = time.monotonic()
-    result = verify(source.data, fetch=fetch, now=now, identities=identities_of(owner))
-    _refuse_unless_importable(result, owner=owner, failures=fetch.failures)
+    identities = identities_of(owner)
+    result = verify(source.data, fetch=fetch, now=now, identities=identities)
+    # Issued to an address the learner added but has not confirmed yet: held, not refused.
+    awaiting = _unconfirmed_address_named(result, owner=owner)
+    if not awaiting:
+        _refuse_unless_importable(result, owner=owner, failures=fetch.failures)
 
     parsed = result.badge
     fingerprint = _fingerprint(parsed, result, source)
@@ -114,6 +119,9 @@ def import_badge(
     _name_from_what_it_says(badge, source=source)
     badge.raw_payload = result.payload or (source.data if isinstance(source.data, str) else "")
     _apply_result(badge, result, now=now)
+    badge.recipient_identity = _matched_identity(parsed, identities)
+    if awaiting:
+        _hold_for_address(badge, awaiting)
     raw = source.data.encode() if isinstance(source.data, str) else source.data
     badge.original_sha256 = hashlib.sha256(raw).hexdigest()
     badge.original_filename = source.filename[:255]
@@ -158,6 +166,52 @@ def read_source(*, upload, url: str, payload: str) -> Source:
 
 def too_large_message(limit: int) -> str:
     return _("This file is larger than %(mb)s MB, the most a badge may be.") % {"mb": limit // (1024 * 1024)}
+
+
+def _unconfirmed_address_named(result: VerificationResult, *, owner) -> str:
+    if result.status != CoreStatus.RECIPIENT_MISMATCH or result.badge is None:
+        return ""
+    unconfirmed = [Identity("email", email) for email in owner.unverified_emails()]
+    match = find_match(result.badge.recipients, unconfirmed)
+    return match.value if match else ""
+
+
+def _matched_identity(parsed: ParsedBadge | None, identities: list[Identity]) -> str:
+    """Which of the learner's addresses the badge names (private: never shown to viewers)."""
+    match = find_match(parsed.recipients, identities) if parsed is not None else None
+    return match.value[:500] if match else ""
+
+
+def _hold_for_address(badge: Badge, email: str) -> None:
+    """Not checked against the learner until they confirm ``email``; dropped if they never do."""
+    badge.awaiting_address = email[:254]
+    badge.status = Status.PENDING
+    badge.last_definitive_status = ""
+    badge.last_definitive_at = None
+    badge.last_definitive_checks = []
+    badge.next_check_at = None
+
+
+def badges_issued_to(*, user, email: str) -> list[str]:
+    """Names of the learner's badges issued to ``email`` (shown before the address is removed)."""
+    badges = Badge.objects.owned_by(user).filter(recipient_identity__iexact=email)
+    return [badge.name or _("(untitled)") for badge in badges.only("name")]
+
+
+def release_badges_awaiting(*, user, email: str, now: datetime | None = None) -> int:
+    """The learner confirmed ``email``: its held badges are checked at the next due pass."""
+    return Badge.objects.filter(owner=user, awaiting_address__iexact=email).update(
+        awaiting_address="", next_check_at=now or timezone.now()
+    )
+
+
+def drop_unconfirmed_badges(*, now: datetime | None = None) -> int:
+    """Badges held for an address never confirmed within BADGE_AWAITING_ADDRESS_DAYS are removed."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.BADGE_AWAITING_ADDRESS_DAYS)
+    stale = list(Badge.objects.exclude(awaiting_address="").filter(created_at__lt=cutoff))
+    for badge in stale:
+        remove_badge(badge=badge)
+    return len(stale)
 
 
 def _name_from_what_it_says(badge: Badge, *, source: Source) -> None:
@@ -445,10 +499,11 @@ def reverify_badge(
     """
     now = now or timezone.now()
     started = time.monotonic()
+    identities = identities_of(badge.owner)
     try:
         fetch = fetch or reverify_fetch(badge)
         source = _stored_source(badge)
-        result = verify(source, fetch=fetch, now=now, identities=identities_of(badge.owner))
+        result = verify(source, fetch=fetch, now=now, identities=identities)
     except HostBusy:
         raise  # not a failure: the task postpones the check
     except Exception as error:  # includes Celery's SoftTimeLimitExceeded
@@ -466,6 +521,8 @@ def reverify_badge(
             _name_from_what_it_says(locked, source=Source(data="", url=locked.source_url))
         if result.payload and result.status in DEFINITIVE_STATUSES:
             locked.raw_payload = result.payload
+        if result.badge is not None and result.status in DEFINITIVE_STATUSES:
+            locked.recipient_identity = _matched_identity(result.badge, identities)
         _apply_result(locked, result, now=now)
         locked.save()
         verification = None
@@ -605,6 +662,7 @@ def run_due_pass(
     after its claim commits. Bounded by BADGE_REVERIFY_MAX_BATCHES batches per tick."""
     now = now or timezone.now()
     batch = settings.BADGE_REVERIFY_BATCH_SIZE
+    drop_unconfirmed_badges(now=now)
     expired = 0
     for badge in Badge.objects.expired_but_not_marked(now).only("pk")[: batch * 2]:
         expired += expire_badge(badge=badge, now=now)

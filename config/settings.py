@@ -349,6 +349,8 @@ BADGE_RETRY_BASE_MINUTES = env_int("BADGE_RETRY_BASE_MINUTES", 15)
 BADGE_RETRY_CAP_HOURS = env_int("BADGE_RETRY_CAP_HOURS", 24)
 # An issuer unreachable this long: the badge is shown as "could not be verified", not as its old verdict.
 BADGE_UNVERIFIABLE_AFTER_DAYS = env_int("BADGE_UNVERIFIABLE_AFTER_DAYS", 30)
+# A badge issued to an address the learner added but never confirmed is dropped after this many days.
+BADGE_AWAITING_ADDRESS_DAYS = env_int("BADGE_AWAITING_ADDRESS_DAYS", 14)
 # Shared documents (badge classes, issuers, keys, status lists) are reused this long before an
 # ETag/Last-Modified revalidation; a badge's own hosted assertion is always revalidated.
 BADGE_DOCUMENT_FRESHNESS_MINUTES = env_int("BADGE_DOCUMENT_FRESHNESS_MINUTES", 60)

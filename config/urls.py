@@ -9,6 +9,8 @@ from config.health import healthz, readyz
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before allauth's own page at the same address: removing an address first lists its badges.
+    path("accounts/email/", account_views.email_addresses, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("wallet/", include("wallet.urls")),

@@ -86,11 +86,12 @@ class Portfolio(models.Model):
     def public_badges(self) -> BadgeQuerySet:
         """The badges a viewer of this portfolio sees, in the portfolio's order (hidden ones never).
 
-        The one definition for the public pages, the printout and the public API.
+        The one definition for the public pages, the printout and the public API. A badge held
+        until the learner confirms the address it was issued to is not shown either.
         """
-        return Badge.objects.filter(portfolio_entries__portfolio=self, hidden_from_public=False).order_by(
-            "portfolio_entries__position", "portfolio_entries__id"
-        )
+        return Badge.objects.filter(
+            portfolio_entries__portfolio=self, hidden_from_public=False, awaiting_address=""
+        ).order_by("portfolio_entries__position", "portfolio_entries__id")
 
 
 class PortfolioEntry(models.Model):
