@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from badges.openbadges.privacy import names_recipient_in_clear
 
+from .files import baked_badge_bytes
 from .models import Badge, SourceKind
 
 
 def downloadable_bytes(badge: Badge) -> bytes:
-    """Exactly what the download serves (see ``badges.files.badge_download_response``)."""
+    """Exactly what the public download serves (``badges.files.baked_download_response``): the
+    badge baked with its authoritative copy, else the original."""
+    baked = baked_badge_bytes(badge)
+    if baked is not None:
+        return baked[0]
     if badge.original_file and badge.source_kind in (SourceKind.PNG, SourceKind.SVG):
         with badge.original_file.open("rb") as handle:
             return handle.read()

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .files import badge_download_response, badge_image_response
+from .files import badge_download_response, badge_image_response, baked_download_response
 from .models import Badge, Verification
 from .services import remove_badge, reverify_badge, set_badge_hidden
 
@@ -51,7 +51,10 @@ def badge_reverify(request, public_id):
 
 
 def badge_download(request, public_id):
-    return badge_download_response(owned_badge(request, public_id))
+    badge = owned_badge(request, public_id)
+    if request.GET.get("baked"):
+        return baked_download_response(badge)
+    return badge_download_response(badge)
 
 
 def badge_image(request, public_id):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from badges.files import badge_download_response, badge_image_response, fallback_badge_png
+from badges.files import badge_image_response, baked_download_response, fallback_badge_png
 from badges.models import Badge, Status
 from wallet import previews
 from wallet.links import permanent_badge_url as permanent_url
@@ -127,7 +127,7 @@ def badge_link_image(request, code: str):
 
 @_gone_page
 def badge_link_download(request, code: str):
-    return badge_download_response(_linked_badge(code)[1])
+    return baked_download_response(_linked_badge(code)[1])
 
 
 @_gone_page

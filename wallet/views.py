@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from badges.downloads import hosted_copy_url, public_download_allowed
-from badges.files import badge_download_response, badge_image_response
+from badges.files import badge_image_response, baked_download_response
 from badges.filters import filter_badges, skills_of, year_of
 from badges.imports import as_result, check_import_throttle, pending_result, start_import
 from badges.models import Badge, PendingImport, Status
@@ -591,6 +591,6 @@ def public_badge_image(request, reach: Reach, public_id):
 def public_badge_download(request, reach: Reach, public_id):
     badge = _public_badge(reach, public_id)
     if not public_download_allowed(badge):
-        # The original names the learner's e-mail address in clear: never to strangers.
+        # What would be served names the learner's e-mail address in clear: never to strangers.
         raise Http404
-    return badge_download_response(badge)
+    return baked_download_response(badge)
