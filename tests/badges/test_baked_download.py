@@ -1,4 +1,4 @@
-""""Download" gives a baked image carrying the authoritative copy, for every way a badge came in."""
+"""The "Download" button gives a baked image carrying the authoritative copy, for every way a badge came in."""
 
 from __future__ import annotations
 
