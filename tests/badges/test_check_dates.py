@@ -34,7 +34,7 @@ def test_text_that_only_looks_like_a_date_is_left_alone():
 
 @pytest.mark.django_db
 def test_the_public_page_has_no_raw_iso_timestamps_in_its_checks(client, user):
-    from tests.wallet.factories import make_badge
+    from tests.factories import make_badge
     from wallet.services import permanent_link
 
     checks = [

@@ -11,7 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from badges.models import Badge, Status
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 from wallet.models import Portfolio
 from wallet.services import add_badge_to_portfolio, create_portfolio
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("accounts", "badges", "wallet", "growth", "config")
+OURS = ("accounts", "badges", "wallet", "growth", "handouts", "config")
 # config modules that import no app, so every app may use them (the API's error shape, the site URL).
 SHARED_CONFIG = ("config.api", "config.site")
 
@@ -92,6 +92,13 @@ def test_growth_sits_on_top_of_wallet_badges_and_accounts():
 def test_nothing_below_imports_growth():
     for app in ("accounts", "badges", "wallet"):
         assert broken(app_modules(app), lambda name: not within(name, "growth")) == []
+
+
+def test_handouts_sit_above_the_wallet_and_nothing_imports_them():
+    allowed = ("handouts", "wallet", "badges", "accounts", *SHARED_CONFIG)
+    assert broken(app_modules("handouts"), lambda name: within(name, *allowed)) == []
+    for app in ("accounts", "badges", "wallet", "growth"):
+        assert broken(app_modules(app), lambda name: not within(name, "handouts")) == []
 
 
 # The URL modules mount the apps' views; nothing else in config may know an app.

@@ -7,7 +7,7 @@ import pytest
 from badges.models import Badge, Status
 from badges.services import remove_badge
 from handouts.models import Pack
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 from wallet.services import add_badge_to_portfolio, reset_portfolio_link, set_portfolio_badges
 
 pytestmark = pytest.mark.django_db

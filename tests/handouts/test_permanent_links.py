@@ -6,7 +6,7 @@ import pytest
 
 from badges.models import Status
 from badges.services import remove_badge
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 from wallet.models import BadgeLink
 from wallet.services import permanent_link, reset_portfolio_link, set_portfolio_badges
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from badges.models import Status
-from tests.wallet.factories import make_badge
+from tests.factories import make_badge
 from wallet.services import add_badge_to_portfolio
 from wallet.wording import preview_subtitle
 
