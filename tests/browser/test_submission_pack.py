@@ -59,6 +59,7 @@ def test_a_printed_pack_qr_still_opens_as_submitted_and_now_after_the_portfolio_
     # Later: the learner resets the portfolio's link, and the issuer revokes the badge.
     page.emulate_media(media="screen")
     page.goto(f"{live_server.url}/wallet/portfolios/{portfolio.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Make a new link?" is asked first
     with page.expect_navigation():
         page.get_by_role("button", name="リンクを作り直す").click()
     old_slug = portfolio.slug

@@ -18,7 +18,7 @@ def open_history_for_verified_addresses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_personalaccesstoken'),
+        ('accounts', '0003_digest_frequency'),
         ('account', '0009_emailaddress_unique_primary_email'),
     ]
 

@@ -12,7 +12,7 @@ def copy_current_checks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("badges", "0002_verification_reason_notification"),
+        ("badges", "0003_notice_reasons_expiry_warnings"),
     ]
 
     operations = [
