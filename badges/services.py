@@ -249,8 +249,10 @@ def _refuse_unless_importable(result: VerificationResult, *, owner, failures=())
         reason = _first_problem(result)
         code = "unsupported" if status == CoreStatus.UNSUPPORTED else "bad_format"
         raise ImportRefused(code, reason or _("This is not a badge we can read."))
-    if result.badge is None and status == CoreStatus.UNREACHABLE and (
-        not failures or permanent_failure(list(failures)) is not None
+    if (
+        result.badge is None
+        and status == CoreStatus.UNREACHABLE
+        and (not failures or permanent_failure(list(failures)) is not None)
     ):
         # Nothing read and nothing that waiting would fix (an address our rules refuse…).
         raise ImportRefused("unreachable", _first_problem(result) or _("The issuer could not be reached."))

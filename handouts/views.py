@@ -8,12 +8,13 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from badges.downloads import hosted_copy_url, public_download_allowed
 from badges.files import badge_image_response, baked_download_response, fallback_badge_png
 from badges.models import Badge, Status
 from wallet import previews
@@ -93,6 +94,8 @@ def badge_link(request, code: str):
         "learner": badge.owner.public_name,
         "status": status,
         "description": badge_description(badge, learner=badge.owner.public_name),
+        "download_allowed": public_download_allowed(badge),
+        "hosted_copy_url": hosted_copy_url(badge),
         "page_url": page_url,
         "preview_url": page_url + "preview.png",
         # Sharing actions only for a badge that is valid now.
@@ -127,7 +130,11 @@ def badge_link_image(request, code: str):
 
 @_gone_page
 def badge_link_download(request, code: str):
-    return baked_download_response(_linked_badge(code)[1])
+    badge = _linked_badge(code)[1]
+    if not public_download_allowed(badge):
+        # What would be served names the learner's e-mail address in clear: never to strangers.
+        raise Http404
+    return baked_download_response(badge)
 
 
 @_gone_page

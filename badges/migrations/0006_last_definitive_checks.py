@@ -12,7 +12,7 @@ def copy_current_checks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("badges", "0003_notice_reasons_expiry_warnings"),
+        ("badges", "0005_pending_imports"),
     ]
 
     operations = [
