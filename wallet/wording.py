@@ -19,12 +19,20 @@ from badges.models import Badge, Status
 def badge_description(badge: Badge, *, learner: str) -> str:
     """One badge: "verified with its issuer on <date>" only while it is valid now."""
     status = badge.status_now
-    params = {"name": badge.name, "issuer": badge.issuer_name, "learner": learner}
+    params = {"name": badge.name, "issuer": _issuer_for(badge, status), "learner": learner}
     if status == Status.VALID and badge.last_definitive_at:
         params["date"] = date_format(localtime(badge.last_definitive_at), "DATE_FORMAT")
         return _("%(name)s, issued by %(issuer)s to %(learner)s; verified with its issuer on %(date)s.") % params
     params["status"] = Status(status).label
     return _("%(name)s, issued by %(issuer)s to %(learner)s. Status now: %(status)s.") % params
+
+
+def _issuer_for(badge: Badge, status: str) -> str:
+    """The issuer with its verified identity; "verified" is said only of a badge valid now."""
+    if status == Status.VALID:
+        return issuer_line(badge)
+    name = badge.registered_issuer_name or badge.issuer_name
+    return f"{name} ({badge.verified_issuer})" if badge.verified_issuer else name
 
 
 def collection_description(badges: Iterable[Badge], *, learner: str) -> str:

@@ -68,7 +68,8 @@ def test_a_badge_whose_issuer_only_times_out_is_still_kept(user, issuer_server, 
 
     badge = import_badge(owner=user, payload=token)
 
-    assert badge.status == "unreachable"
+    # Kept as "not yet checked" (never checked is not "could not re-check since").
+    assert badge.status == "pending"
     assert CachedDocument.objects.count() == 0
 
 
