@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('badges', '0006_last_definitive_checks'),
+        ('badges', '0007_last_definitive_checks'),
         ('wallet', '0003_badge_permanent_link'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

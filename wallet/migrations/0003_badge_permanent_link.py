@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0006_last_definitive_checks'),
+        ('badges', '0007_last_definitive_checks'),
         ('wallet', '0002_share_link_view_times'),
     ]
 

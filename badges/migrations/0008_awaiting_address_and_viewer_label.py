@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0006_last_definitive_checks'),
+        ('badges', '0007_last_definitive_checks'),
     ]
 
     operations = [

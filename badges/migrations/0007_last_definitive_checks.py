@@ -12,7 +12,7 @@ def copy_current_checks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("badges", "0005_pending_imports"),
+        ("badges", "0006_badge_endorsements_contained"),
     ]
 
     operations = [
