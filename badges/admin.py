@@ -46,7 +46,7 @@ class BadgeAdmin(admin.ModelAdmin):
     readonly_fields = ("public_id", "fingerprint", "raw_payload", "checks", "created_at", "updated_at")
     date_hierarchy = "created_at"
     inlines = [VerificationInline]
-    actions = ["recheck_now"]
+    actions = ["recheck_now", "remake_thumbnails"]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "reverification": reverification_summary()}
@@ -61,6 +61,15 @@ class BadgeAdmin(admin.ModelAdmin):
             reverify_badge_task.apply_async(args=(pk, None, Verification.Trigger.MANUAL))
             count += 1
         self.message_user(request, f"{count} checks queued.")
+
+    @admin.action(description="Make the selected badges' thumbnails again (queued)")
+    def remake_thumbnails(self, request, queryset):
+        from badges.tasks import remake_thumbnail_task
+
+        ids = list(queryset.values_list("pk", flat=True))
+        for pk in ids:
+            remake_thumbnail_task.delay(pk)
+        self.message_user(request, f"{len(ids)} thumbnails queued.")
 
 
 def reverification_summary() -> dict:

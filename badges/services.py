@@ -354,6 +354,21 @@ def _store_thumbnail(badge: Badge, *, fetch: Fetch, source: Source) -> None:
         Badge.objects.filter(pk=badge.pk).update(thumbnail=badge.thumbnail.name)
 
 
+def remake_thumbnail(*, badge: Badge, fetch: Fetch | None = None) -> bool:
+    """(Re)make ``badge``'s thumbnail from its stored original or its image URL; a worker's job.
+
+    Goes through the storage API only, so it works the same on a local disk and on object storage
+    shared by machines that share no disk. Returns True when the badge has a thumbnail afterwards.
+    """
+    if badge.thumbnail:
+        badge.thumbnail.delete(save=False)
+        Badge.objects.filter(pk=badge.pk).update(thumbnail="")
+    data = _stored_source(badge)
+    source = Source(data=data if isinstance(data, bytes) else b"")
+    _store_thumbnail(badge, fetch=fetch or badge_fetcher(), source=source)
+    return bool(badge.thumbnail)
+
+
 # ---------------------------------------------------------------------------------------------
 # Verification results → badge state (the truth rules)
 # ---------------------------------------------------------------------------------------------

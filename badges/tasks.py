@@ -66,6 +66,16 @@ def reverify_due_badges() -> dict[str, int]:
     return counts
 
 
+@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90, **RETRY_POLICY)
+def remake_thumbnail_task(badge_id: int) -> bool:
+    """Make a badge's thumbnail again (queued from the admin); the web process then serves it."""
+    from badges.models import Badge
+    from badges.services import remake_thumbnail
+
+    badge = Badge.objects.filter(pk=badge_id).first()
+    return badge is not None and remake_thumbnail(badge=badge)
+
+
 @shared_task(ignore_result=True, soft_time_limit=600, time_limit=660, **RETRY_POLICY)
 def send_notification_digests() -> int:
     """The daily e-mail: one digest per learner with news about their badges."""

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.support.issuer_server"]
+pytest_plugins = ["tests.support.issuer_server", "tests.support.object_store"]
 
 DEMO_PASSWORD = "correct-horse-battery-staple-42"
 
