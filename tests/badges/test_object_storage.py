@@ -13,7 +13,8 @@ from django.urls import reverse
 from badges.models import Badge
 from badges.services import import_badge, remake_thumbnail
 from config.storage import default_storage
-from tests.badges.test_tasks_worker import start, wait_until, worker_env  # noqa: F401 - fixture
+from tests.badges.test_tasks_worker import start, wait_until
+from tests.badges.test_tasks_worker import worker_env as worker_env  # the fixture, reused
 from tests.config.test_celery_worker import stop_worker
 from tests.support.hosted import HostedBadge
 
