@@ -6,6 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -54,6 +55,18 @@ def switch_language(request):
         request.user.preferred_language = language
         request.user.save(update_fields=["preferred_language"])
     return response
+
+
+@csrf_exempt
+@require_POST
+def switch_language_anonymous(request):
+    """The language switch on pages served whole from the cache to anyone (wallet/page_cache.py).
+
+    Those pages carry no per-visitor CSRF token (a token would make every copy private), so this
+    form target is exempt: it only sets the language cookie and never changes an account, which
+    is all a forged request could do.
+    """
+    return set_language(request)
 
 
 @login_required

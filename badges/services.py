@@ -351,7 +351,7 @@ def _store_thumbnail(badge: Badge, *, fetch: Fetch, source: Source) -> None:
         return
     if thumb:
         badge.thumbnail.save("thumb.png", ContentFile(thumb), save=False)
-        Badge.objects.filter(pk=badge.pk).update(thumbnail=badge.thumbnail.name)
+        badge.save(update_fields=["thumbnail", "updated_at"])
 
 
 def remake_thumbnail(*, badge: Badge, fetch: Fetch | None = None) -> bool:

@@ -179,6 +179,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous visitors get whole public pages from the cache (wallet/page_cache.py): invalidated on
+# every write by a version per learner, and at the latest after this many seconds (an expiry date
+# passing changes a page without any write).
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
+
 # =============================================================================
 # AUTH & ACCOUNTS (django-allauth) — https://docs.allauth.org/en/latest/account/configuration.html
 # =============================================================================

@@ -11,8 +11,11 @@ class WalletConfig(AppConfig):
         from badges import services as badge_services
         from badges import views as badge_views
 
+        from . import signals
         from .services import delete_wallet_files, export_wallet, export_wallet_files, touch_portfolios_holding
         from .views import badge_removal_panel, badge_share_panel
+
+        signals.connect()
 
         # ready() can run more than once in tests; register each hook once.
         if export_wallet not in EXPORT_HOOKS:

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from accounts.services import ExportFile
 from badges.models import Badge, SourceKind
 
+from . import page_cache
 from .models import BadgeLink, Portfolio, PortfolioEntry, PrintSnapshot, ShareLink, ShareLinkView, new_slug
 
 # ---------------------------------------------------------------------------------------------
@@ -41,6 +42,7 @@ def create_portfolio(
 def _touch(portfolio: Portfolio) -> None:
     # updated_at is part of what "changed since" means for viewers and caches.
     Portfolio.objects.filter(pk=portfolio.pk).update(updated_at=timezone.now())
+    page_cache.changed(portfolio.owner_id)
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from badges.models import Badge, PendingImport, Status
 from badges.services import ImportRefused
 from badges.views import owned_badge
 
-from . import previews
+from . import page_cache, previews
 from .forms import ImportForm, PortfolioForm, ShareLinkForm
 from .links import badge_url, permanent_badge_url, portfolio_url, public_url, share_link_url
 from .models import BadgeLink, Portfolio, PrintSnapshot, ShareLink
@@ -387,17 +387,40 @@ class LinkGone(Exception):
         self.link = link
 
 
-def public_page(view):
+def public_page(view=None, *, whole_page_cache: bool = False):
     """Reach a portfolio by its main link or a share link (``via``); an expired or revoked share
-    link answers 410 with a page saying so, not a bare 404."""
+    link answers 410 with a page saying so, not a bare 404.
+
+    With ``whole_page_cache`` an anonymous visitor gets the whole page from the cache while it is
+    current (wallet/page_cache.py): no query at all for a main link, one count for a share link.
+    """
+    if view is None:
+        return functools.partial(public_page, whole_page_cache=whole_page_cache)
 
     @functools.wraps(view)
     def wrapper(request, via: str, key: str, **kwargs):
+        anonymous = whole_page_cache and page_cache.is_anonymous_read(request)
+        if anonymous:
+            request.anonymous_public_page = True  # base.html: a language switch without a token
+            entry = page_cache.lookup(request)
+            if entry is not None:
+                if entry.share_link_id is not None:
+                    record_share_link_view(link=ShareLink(pk=entry.share_link_id))
+                return page_cache.respond(request, entry)
         try:
-            return view(request, _reach(via, key), **kwargs)
+            reach = _reach(via, key)
         except LinkGone as gone:
             ctx = {"link": gone.link, "expired": gone.link.revoked_at is None}
             return render(request, "wallet/link_gone.html", ctx, status=HTTPStatus.GONE)
+        if not anonymous:
+            response = view(request, reach, **kwargs)
+            return page_cache.mark_signed_in(response) if whole_page_cache else response
+        owner_id = reach.portfolio.owner_id
+        version = page_cache.current_version(owner_id)  # before rendering: see page_cache.store
+        response = view(request, reach, **kwargs)
+        link_id = getattr(request, "counted_share_link_id", None)  # a hit counts as a view too
+        entry = page_cache.store(request, response, owner_id=owner_id, version=version, share_link_id=link_id)
+        return response if entry is None else page_cache.respond(request, entry)
 
     return wrapper
 
@@ -454,13 +477,14 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-@public_page
+@public_page(whole_page_cache=True)
 def public_portfolio(request, reach: Reach):
     portfolio = reach.portfolio
     if reach.link is not None and counts_as_view(
         user=request.user, user_agent=request.headers.get("User-Agent", ""), owner_id=portfolio.owner_id
     ):
         record_share_link_view(link=reach.link)
+        request.counted_share_link_id = reach.link.pk
     page_url = reach.page_url()
     badges = _public_entries(portfolio)
     ctx = {
@@ -486,7 +510,7 @@ def _grid_cache_key(request, reach: Reach, badges: list[Badge]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@public_page
+@public_page(whole_page_cache=True)
 def public_badge(request, reach: Reach, public_id):
     badge = _public_badge(reach, public_id)
     return render(request, "wallet/public_badge.html", public_badge_context(request, reach, badge))
@@ -536,7 +560,7 @@ def public_qr(request, reach: Reach, kind: str, public_id=None):
     return response
 
 
-@public_page
+@public_page(whole_page_cache=True)
 def public_qr_page(request, reach: Reach, public_id=None):
     target = _qr_target(reach, public_id)
     suffix = ("badge_qr", public_id) if public_id else ("portfolio_qr",)

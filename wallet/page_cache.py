@@ -1,0 +1,147 @@
+"""Whole public pages for anonymous visitors, served from the cache.
+
+A public page (portfolio, badge, QR page) is rendered once per page and language and kept as a
+whole response; the next visitor gets those bytes without a database query. Correctness comes from
+a version per learner, kept in the cache and bumped on every write that can change what their
+public pages show (a portfolio, its order, its share links, any of their badges, their display
+name): a cached page records the version it was rendered under and is used only while that is
+still the current one. Reads never query the database for it. Entries also expire after
+PUBLIC_PAGE_CACHE_SECONDS, because time alone can change a page (a badge's expiry date passing,
+a share link's last day ending).
+
+Anonymous responses carry an ETag and Last-Modified (conditional requests get 304), a
+Cache-Control that lets a shared cache keep them but revalidate every time, and no Set-Cookie.
+Signed-in visitors (the owner checking their page) always get a fresh render, marked private.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+ANONYMOUS_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+SIGNED_IN_CACHE_CONTROL = "private, no-cache"
+# Headers the view sets that belong to the page (the middleware adds the rest on every response).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+
+
+def _version_key(owner_id: int) -> str:
+    return f"public-pages:version:{owner_id}"
+
+
+def changed(owner_id: int | None) -> None:
+    """Every cached public page of this learner is out of date from now on.
+
+    Inside a transaction the version is bumped again when it commits: a page rendered meanwhile
+    (from the rows before the commit) must not stay current.
+    """
+    if owner_id is None:
+        return
+    _bump(owner_id)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(owner_id))
+
+
+def _bump(owner_id: int) -> None:
+    try:
+        cache.set(_version_key(owner_id), uuid.uuid4().hex, None)
+    except Exception:  # a cache outage: entries expire on their own within PUBLIC_PAGE_CACHE_SECONDS
+        logger.warning("could not bump the public page version of learner %s", owner_id, exc_info=True)
+
+
+def current_version(owner_id: int) -> str | None:
+    return cache.get(_version_key(owner_id))
+
+
+@dataclass(frozen=True)
+class Entry:
+    owner_id: int
+    version: str | None
+    share_link_id: int | None
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    stored_at: float
+
+
+def is_anonymous_read(request) -> bool:
+    """Only plain GET/HEAD requests of visitors who are not signed in (no query string: ``?printed=``
+    and the like render per request)."""
+    return request.method in ("GET", "HEAD") and not request.GET and not request.user.is_authenticated
+
+
+def _entry_key(request) -> str:
+    raw = f"{request.get_host()}|{request.path}|{request.LANGUAGE_CODE}"
+    return "public-pages:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def lookup(request) -> Entry | None:
+    """The cached page for this request if it is still current (two cache reads, no SQL)."""
+    try:
+        entry = cache.get(_entry_key(request))
+        if entry is None or entry.version != current_version(entry.owner_id):
+            return None
+    except Exception:
+        logger.warning("public page cache unavailable", exc_info=True)
+        return None
+    return entry
+
+
+def store(request, response: HttpResponse, *, owner_id: int, version: str | None, share_link_id: int | None):
+    """Keep ``response`` if it is a plain 200 page meant for anyone; returns the entry or None.
+
+    ``version`` must be read before the page was rendered, so a write during rendering makes
+    the stored entry stale at once rather than current with old content.
+    """
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page used a per-visitor token
+    ):
+        return None
+    body = response.content
+    entry = Entry(
+        owner_id=owner_id,
+        version=version,
+        share_link_id=share_link_id,
+        body=body,
+        headers=tuple((name, response[name]) for name in KEPT_HEADERS if name in response),
+        etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        stored_at=time.time(),
+    )
+    try:
+        cache.set(_entry_key(request), entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("public page cache unavailable", exc_info=True)
+    return entry
+
+
+def respond(request, entry: Entry) -> HttpResponse:
+    """The cached page, or a 304 when the visitor's copy is still the current one."""
+    last_modified = int(entry.stored_at)
+    not_modified = get_conditional_response(request, etag=entry.etag, last_modified=last_modified)
+    response = not_modified or HttpResponse(entry.body)
+    for name, value in entry.headers:
+        response[name] = value
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = ANONYMOUS_CACHE_CONTROL
+    return response
+
+
+def mark_signed_in(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = SIGNED_IN_CACHE_CONTROL
+    return response

@@ -1,0 +1,40 @@
+"""Writes that change what a learner's public pages show bump their page version (page_cache).
+
+Saves and deletes arrive here; the few bulk updates that bypass signals (a portfolio's order,
+its "touched" time) call ``page_cache.changed`` themselves (wallet/services.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from badges.models import Badge
+
+from . import page_cache
+from .models import Portfolio, ShareLink
+
+
+def _badge_changed(sender, instance: Badge, **kwargs) -> None:
+    page_cache.changed(instance.owner_id)
+
+
+def _portfolio_changed(sender, instance: Portfolio, **kwargs) -> None:
+    page_cache.changed(instance.owner_id)
+
+
+def _share_link_changed(sender, instance: ShareLink, **kwargs) -> None:
+    owner_id = Portfolio.objects.filter(pk=instance.portfolio_id).values_list("owner_id", flat=True).first()
+    page_cache.changed(owner_id)
+
+
+def _learner_changed(sender, instance, **kwargs) -> None:
+    page_cache.changed(instance.pk)
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(_badge_changed, sender=Badge, dispatch_uid="public-pages-badge")
+        signal.connect(_portfolio_changed, sender=Portfolio, dispatch_uid="public-pages-portfolio")
+        signal.connect(_share_link_changed, sender=ShareLink, dispatch_uid="public-pages-share-link")
+        signal.connect(_learner_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="public-pages-learner")
