@@ -12,6 +12,7 @@ from django.test import Client
 
 from badges.models import Badge, Status
 from badges.services import import_badge, reverify_badge
+from tests.support.hosted import HostedBadge
 from wallet.models import Portfolio
 from wallet.services import (
     add_badge_to_portfolio,
@@ -22,7 +23,6 @@ from wallet.services import (
     revoke_share_link,
     set_badge_hidden,
 )
-from tests.support.hosted import HostedBadge
 
 from .factories import make_badge
 
