@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
+import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -56,19 +57,47 @@ def changed(owner_id: int | None) -> None:
 
 def _bump(owner_id: int) -> None:
     try:
-        cache.set(_version_key(owner_id), uuid.uuid4().hex, None)
+        # An int: Django's Redis backend stores ints as plain numbers, so reads can skip pickle.
+        cache.set(_version_key(owner_id), secrets.randbits(62), None)
     except Exception:  # a cache outage: entries expire on their own within PUBLIC_PAGE_CACHE_SECONDS
         logger.warning("could not bump the public page version of learner %s", owner_id, exc_info=True)
 
 
-def current_version(owner_id: int) -> str | None:
-    return cache.get(_version_key(owner_id))
+def current_version(owner_id: int) -> int | None:
+    client = _redis()
+    if client is None:
+        return cache.get(_version_key(owner_id))
+    raw = client.get(cache.make_and_validate_key(_version_key(owner_id)))
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return -1  # not written by this module: matches no cached page
+
+
+_redis_client = None
+
+
+def _redis():
+    """One Redis client for this process when the default cache is Redis: this read happens on
+    every cached page view, and Django's backend builds a new client object per operation."""
+    global _redis_client
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend != "django.core.cache.backends.redis.RedisCache":
+        return None
+    location = settings.CACHES["default"]["LOCATION"]
+    if _redis_client is None or _redis_client[0] != location:
+        import redis
+
+        _redis_client = (location, redis.Redis.from_url(location))
+    return _redis_client[1]
 
 
 @dataclass(frozen=True)
 class Entry:
     owner_id: int
-    version: str | None
+    version: int | None
     share_link_id: int | None
     body: bytes
     headers: tuple[tuple[str, str], ...]
@@ -87,19 +116,39 @@ def _entry_key(request) -> str:
     return "public-pages:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+# This process's copies of recently served pages, so a hit reads one small version key from the
+# shared cache instead of the whole page. A copy is used only while its version is the current one
+# and its age is within PUBLIC_PAGE_CACHE_SECONDS, exactly like the shared entry.
+LOCAL_COPIES_MAX = 256
+_local: OrderedDict[str, Entry] = OrderedDict()
+
+
+def _remember(key: str, entry: Entry) -> None:
+    key = cache.make_key(key)  # the shared cache's namespace is part of a local copy's name
+    _local[key] = entry
+    _local.move_to_end(key)
+    while len(_local) > LOCAL_COPIES_MAX:
+        _local.popitem(last=False)
+
+
 def lookup(request) -> Entry | None:
-    """The cached page for this request if it is still current (two cache reads, no SQL)."""
+    """The cached page for this request if it is still current (no SQL; usually one small read)."""
+    key = _entry_key(request)
     try:
-        entry = cache.get(_entry_key(request))
+        entry = _local.get(cache.make_key(key))
+        if entry is None or time.time() - entry.stored_at > settings.PUBLIC_PAGE_CACHE_SECONDS:
+            entry = cache.get(key)
         if entry is None or entry.version != current_version(entry.owner_id):
+            _local.pop(cache.make_key(key), None)
             return None
     except Exception:
         logger.warning("public page cache unavailable", exc_info=True)
         return None
+    _remember(key, entry)
     return entry
 
 
-def store(request, response: HttpResponse, *, owner_id: int, version: str | None, share_link_id: int | None):
+def store(request, response: HttpResponse, *, owner_id: int, version: int | None, share_link_id: int | None):
     """Keep ``response`` if it is a plain 200 page meant for anyone; returns the entry or None.
 
     ``version`` must be read before the page was rendered, so a write during rendering makes
@@ -122,8 +171,10 @@ def store(request, response: HttpResponse, *, owner_id: int, version: str | None
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
         stored_at=time.time(),
     )
+    key = _entry_key(request)
+    _remember(key, entry)
     try:
-        cache.set(_entry_key(request), entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
     except Exception:
         logger.warning("public page cache unavailable", exc_info=True)
     return entry
