@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 import secrets
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
