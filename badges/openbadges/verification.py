@@ -13,7 +13,7 @@ from datetime import datetime
 from . import baking, ob2, ob3
 from .documents import build_badge, load_json_object, parse_assertion
 from .errors import BadgeFormatError, FetchError, OpenBadgesError
-from .fetching import Fetch
+from .fetching import Fetch, Fetched
 from .i18n import gettext_noop as _
 from .model import Identity, Recipient
 from .result import Check, CheckResult, Status, VerificationResult
@@ -36,6 +36,7 @@ def verify(
     >>> verify(b"not a badge", fetch=DictFetch(), now=datetime(2026, 6, 1, tzinfo=UTC)).status
     <Status.INVALID: 'invalid'>
     """
+    fetch = _once_per_run(fetch)
     try:
         extracted = baking.extract(data)
         payload, source_kind = extracted.payload, extracted.kind
@@ -71,6 +72,20 @@ def recipients_in(payload: str) -> tuple[Recipient, ...]:
         return build_badge(parse_assertion(document), raw=text).recipients
     except OpenBadgesError:
         return ()
+
+
+def _once_per_run(fetch: Fetch) -> Fetch:
+    """One request per document and run: a pasted URL is fetched to see what it is, then asked for
+    again by its ``id`` as the authoritative copy; both are the same answer of the same moment."""
+    seen: dict[tuple[str, bool], Fetched] = {}
+
+    def fetch_once(url: str, *, kind: str = "json") -> Fetched:
+        key = (url, kind == "image")
+        if key not in seen:
+            seen[key] = fetch(url, kind=kind)
+        return seen[key]
+
+    return fetch_once
 
 
 class _RevokedAtSource(Exception):

@@ -121,6 +121,17 @@ def test_valid_hosted_url_exits_0_with_the_json_report(issuer_server, cli):
     assert {c["result"] for c in report["checks"]} == {"pass"}
 
 
+def test_a_pasted_url_is_fetched_once(issuer_server, cli):
+    badge = HostedBadge(issuer_server).publish()
+
+    run = cli(badge.assertion_url, "--json")
+
+    assert run.code == 0, run.stderr + run.stdout
+    # The assertion, its badge class and its issuer: three requests, the assertion only once.
+    assert issuer_server.hit_count("/assertions/1") == 1
+    assert len(issuer_server.hits) == 3
+
+
 def test_valid_baked_png_file_exits_0(issuer_server, cli, tmp_path):
     badge = HostedBadge(issuer_server).publish()
     path = write(tmp_path, "badge.png", badge.baked_png())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -408,10 +409,21 @@ def test_input_over_the_size_cap_is_refused_before_parsing():
         ("http://[::1", False),
         ("example.org/a", False),
         ("", False),
+        ("https://example.org/a\x00b", False),
+        ("https://example.org/\u3000x", False),
+        ("eyJhbGciOiJFZERTQSJ9." + "A" * 100_000 + ".sig", False),
     ],
 )
 def test_looks_like_url(text, expected):
     assert looks_like_url(text) is expected
+
+
+def test_looks_like_url_refuses_a_long_token_without_scanning_it():
+    token = "eyJhbGciOiJFZERTQSJ9." + "A" * 5_000_000 + ".sig"
+    started = time.perf_counter()
+    for _ in range(100):
+        looks_like_url(token)
+    assert time.perf_counter() - started < 0.5  # the old character loop took seconds
 
 
 def test_compact_jws_needs_a_json_header_with_alg():
