@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/verify.py            # full run, about a minute
     .venv/bin/python benchmarks/verify.py --quick    # fewer seconds per row, for a smoke test
+    .venv/bin/python benchmarks/verify.py --instructions-only   # just the callgrind counts (~1 min)
 
 Every row runs ``badges.openbadges.verification.verify()`` end to end (unbaking, parsing, every
 check) with the real ``SafeFetcher`` talking HTTP to a local ``IssuerServer``, exactly as the
@@ -13,9 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -76,7 +82,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="time per row (default 4)")
     parser.add_argument("--quick", action="store_true", help="1 second per row")
+    parser.add_argument("--instructions-only", action="store_true", help="only the callgrind instruction counts")
+    parser.add_argument("--callgrind-child", nargs=2, metavar=("KIND", "RUNS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.callgrind_child:
+        callgrind_child(args.callgrind_child[0], int(args.callgrind_child[1]))
+        return
+    if args.instructions_only:
+        instructions()
+        return
     seconds = 1.0 if args.quick else args.seconds
 
     server = IssuerServer().start()
@@ -101,6 +115,8 @@ def main() -> None:
     suites(seconds)
     print()
     verify_now_answer(seconds)
+    print()
+    instructions()
 
 
 def run_rows(server: IssuerServer, seconds: float) -> list[tuple[str, float, int, float, str]]:
@@ -269,6 +285,61 @@ def verify_now_answer(seconds: float) -> None:
     print(f"{'-' * 12}  {'-' * 7}  {'-' * 7}  {'-' * 5}")
     for name, samples in rows:
         print(f"{name:<12}  {min(samples):>7.2f}  {statistics.median(samples):>7.2f}  {len(samples):>5}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Instructions per verify (callgrind): noise-free, unlike times on a shared machine
+# ---------------------------------------------------------------------------------------------
+
+INSTRUCTION_KINDS = {
+    "3.0 eddsa-rdfc-2022, no status": "di",
+    "3.0 VC-JWT EdDSA, no status": "jwt",
+}
+
+
+def callgrind_child(kind: str, runs: int) -> None:
+    """Under callgrind: build one credential, verify it twice (warm-up), then ``runs`` more times."""
+    from badges.openbadges.fetching import DictFetch
+
+    issuer = DidKeyIssuer(IssuerServer())  # never started: did:key needs no network
+    data = issuer.data_integrity(index=None) if kind == "di" else issuer.vc_jwt(index=None)
+    work = verifying(data, DictFetch())
+    for _ in range(2 + runs):
+        work()
+
+
+def count_instructions(kind: str, runs: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={os.path.join(tmp, 'out')}",
+                sys.executable,
+                __file__,
+                "--callgrind-child",
+                kind,
+                str(runs),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    match = re.search(r"Collected : (\d+)", out.stderr)
+    if match is None:
+        raise SystemExit(f"callgrind printed no total: {out.stderr[-500:]}")
+    return int(match.group(1))
+
+
+def instructions(runs: int = 5) -> None:
+    """Instructions per verify = (process with 2 + runs verifies − process with 2) / runs."""
+    if shutil.which("valgrind") is None:
+        print("Instructions per verify: valgrind is not installed (apt-get install valgrind)")
+        return
+    print(f"Instructions per verify (callgrind, {runs} warm verifies minus none, did:key, no network)")
+    for name, kind in INSTRUCTION_KINDS.items():
+        per_verify = (count_instructions(kind, runs) - count_instructions(kind, 0)) / runs
+        print(f"{name:<34}  {per_verify / 1e6:8.1f} M instructions")
 
 
 if __name__ == "__main__":

@@ -63,25 +63,32 @@ def suite_of(proof: dict[str, Any]) -> Suite | None:
 
 
 class _Canonizer:
-    """Canonicalises the unsigned document once, however many proofs it carries."""
+    """Canonicalises the unsigned document once, however many proofs it carries (from the same
+    JSON-LD expansion as the context check, when the caller passes its ``jsonld.Analysis``; the
+    proof options likewise from the expansion of their undefined-term check)."""
 
-    def __init__(self, unsigned: dict[str, Any]) -> None:
+    def __init__(self, unsigned: dict[str, Any], analysis: jsonld.Analysis | None = None) -> None:
         self.unsigned = unsigned
-        self._rdfc: str | None = None
+        self.analysis = analysis if analysis is not None else jsonld.Analysis(unsigned)
+        self.options_form: jsonld.Analysis | None = None
         self._hash: bytes | None = None
 
     def document_canon(self) -> str:
-        if self._rdfc is None:
-            self._rdfc = jsonld.canonize(self.unsigned)
-        return self._rdfc
+        return self.analysis.canonize()
 
     def document_hash(self) -> bytes:
         if self._hash is None:
             self._hash = hashlib.sha256(self.document_canon().encode()).digest()
         return self._hash
 
+    def options_canon(self, options: dict[str, Any]) -> str:
+        form = self.options_form
+        if form is None or form.document != options:
+            form = jsonld.Analysis(options)
+        return form.canonize()
+
     def proof_hash(self, options: dict[str, Any]) -> bytes:
-        return hashlib.sha256(jsonld.canonize(options).encode()).digest()
+        return hashlib.sha256(self.options_canon(options).encode()).digest()
 
 
 def data_integrity_hash(unsigned: dict[str, Any], proof_options: dict[str, Any]) -> bytes:
@@ -155,7 +162,8 @@ def _verify_proof(
     try:
         if suite.canonicalization == "rdfc":
             options["@context"] = canonizer.unsigned.get("@context")
-            undefined = jsonld.undefined_terms(options)
+            canonizer.options_form = jsonld.Analysis(options)  # expanded once: this check and the hash
+            undefined = canonizer.options_form.undefined_terms()
             if undefined:
                 return failed_attempt(
                     Rank.INVALID,
@@ -235,7 +243,7 @@ def _signature_verifies(
     assert isinstance(public_key, ec.EllipticCurvePublicKey)
     hash_name = ecdsa.CURVES[public_key.curve.name].hash_name
     if suite.canonicalization == "rdfc":
-        options_canon = jsonld.canonize(options).encode()
+        options_canon = canonizer.options_canon(options).encode()
         message = _digest(hash_name, options_canon) + _digest(hash_name, canonizer.document_canon().encode())
     else:
         message = jcs_hash_data(canonizer.unsigned, options, hash_name=hash_name)
@@ -243,7 +251,12 @@ def _signature_verifies(
 
 
 def verify_embedded_proofs(
-    credential: dict[str, Any], *, fetch: Fetch, now: datetime, documents: dict[str, str]
+    credential: dict[str, Any],
+    *,
+    fetch: Fetch,
+    now: datetime,
+    documents: dict[str, str],
+    analysis: jsonld.Analysis | None = None,
 ) -> tuple[Check, Check]:
     """The ``signature`` and ``key`` checks for a credential's embedded proof(s); any valid one suffices.
 
@@ -260,7 +273,9 @@ def verify_embedded_proofs(
     if not proofs:
         failed = failed_attempt(Rank.INVALID, _("The credential carries no proof: it is not signed."), {})
         return failed.signature, failed.key
-    canonizer = _Canonizer({k: v for k, v in credential.items() if k != "proof"})
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    # ``analysis`` must be of exactly this unsigned document (ob3 builds it from the same dict).
+    canonizer = _Canonizer(unsigned, analysis if analysis is not None and analysis.document == unsigned else None)
     issuer = issuer_id(credential)
     attempts: list[Attempt] = []
     for proof in proofs:

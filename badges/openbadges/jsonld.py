@@ -63,8 +63,12 @@ def load_context(url: str) -> Any:
 
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A pyld document loader that serves only bundled contexts. ``document_loader(url)["document"]``."""
-    return {"contextUrl": None, "documentUrl": url, "document": load_context(url)}
+    """A pyld document loader that serves only bundled contexts. ``document_loader(url)["document"]``.
+
+    The "static" tag tells pyld the document never changes, so each context is processed once per
+    process and reused by every later operation instead of being resolved again each time.
+    """
+    return {"contextUrl": None, "documentUrl": url, "document": load_context(url), "tag": "static"}
 
 
 def _context_urls(value: Any) -> list[str]:
@@ -177,23 +181,94 @@ def undefined_terms(document: Any) -> list[str]:
     >>> undefined_terms({"@context": {"name": "https://schema.org/name"}, "nmae": "x"})
     ['nmae']
     """
-    dropped: list[str] = []
-    missing = unknown_contexts(document)
-    if missing:
-        raise UnsupportedError(_("The JSON-LD context {url} is not one we know."), url=missing[0])
+    return Analysis(document).undefined_terms()
+
+
+class Analysis:
+    """One JSON-LD document, expanded once: its undefined terms and its canonical form from the same pass.
+
+    Verifying a Data Integrity proof needs both the "safe mode" check and RDFC-1.0 of the same
+    document; each used to expand it again. Here the expansion (with dropped-term detection) runs
+    once and the canonical N-Quads are built from its result. When the document holds relative
+    IRIs (the check's sentinel base would show in the output), canonicalisation falls back to the
+    plain path, so the canonical form is always exactly what ``pyld.normalize`` gives.
+
+    >>> doc = {"@context": {"@vocab": "https://e.org/"}, "@id": "urn:x", "n": "1"}
+    >>> analysis = Analysis(doc)
+    >>> analysis.undefined_terms(), analysis.canonize() == canonize(doc)
+    ([], True)
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._problems: list[str] | None = None
+        self._expanded: Any = None
+        self._canonical: str | None = None
+
+    def undefined_terms(self) -> list[str]:
+        if self._problems is None:
+            self._expand()
+        assert self._problems is not None
+        return self._problems
+
+    def canonize(self) -> str:
+        if self._canonical is None:
+            if self._problems is None:
+                self._expand()
+            canonical = None
+            if not self._problems and self._expanded is not None:
+                canonical = _canonize_expanded(self._expanded)
+                self._expanded = None  # consumed (pyld's node map works on it in place)
+            if canonical is None or _SENTINEL_BASE in canonical:
+                canonical = _run(pyld.normalize, self.document, algorithm="URDNA2015", format="application/n-quads")
+            self._canonical = canonical
+        return self._canonical
+
+    def _expand(self) -> None:
+        missing = unknown_contexts(self.document)
+        if missing:
+            raise UnsupportedError(_("The JSON-LD context {url} is not one we know."), url=missing[0])
+        dropped: list[str] = []
+        try:
+            expanded = pyld.expand(
+                self.document,
+                _options(base=_SENTINEL_BASE),
+                on_property_dropped=lambda term: dropped.append(str(term)),
+            )
+        except pyld.JsonLdError as error:
+            raise BadgeFormatError(
+                _("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]
+            ) from error
+        problems = list(dict.fromkeys(dropped))
+        _collect_relative(expanded, problems)
+        self._problems, self._expanded = problems, expanded
+
+
+def _canonize_expanded(expanded: Any) -> str | None:
+    """RDFC-1.0 N-Quads from an already expanded document: the second half of ``pyld.normalize``
+    (to RDF, then URDNA2015) without expanding again. None if pyld refuses it (the caller then
+    takes the plain path, which reports the error as usual)."""
+    processor = pyld.JsonLdProcessor()
+    options = _options(
+        base="",
+        algorithm="URDNA2015",
+        format="application/n-quads",
+        produceGeneralizedRdf=False,
+        processingMode="json-ld-1.1",
+        rdfDirection=None,
+    )
+    issuer = pyld.IdentifierIssuer("_:b")
     try:
-        expanded = pyld.expand(
-            document,
-            _options(base=_SENTINEL_BASE),
-            on_property_dropped=lambda term: dropped.append(str(term)),
-        )
-    except pyld.JsonLdError as error:
-        raise BadgeFormatError(
-            _("The credential is not valid JSON-LD: {reason}."), reason=str(error).split("\n")[0]
-        ) from error
-    problems = list(dict.fromkeys(dropped))
-    _collect_relative(expanded, problems)
-    return problems
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        dataset = {
+            name: processor._graph_to_rdf(graph, issuer, options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or pyld._is_absolute_iri(name)
+        }
+        return pyld.URDNA2015().main(dataset, options)
+    except (pyld.JsonLdError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _collect_relative(node: Any, problems: list[str]) -> None:

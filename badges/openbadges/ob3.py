@@ -153,8 +153,8 @@ def parse_credential(credential: dict[str, Any], *, raw: str, jws: CompactJws | 
 # The checks
 
 
-def _contexts_check(credential: dict[str, Any], *, is_jwt: bool) -> Check:
-    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+def _contexts_check(credential: dict[str, Any], *, is_jwt: bool, analysis: jsonld.Analysis) -> Check:
+    unsigned = analysis.document
     missing = jsonld.unknown_contexts(unsigned)
     if missing:
         return Check(
@@ -165,7 +165,7 @@ def _contexts_check(credential: dict[str, Any], *, is_jwt: bool) -> Check:
             status=Status.UNSUPPORTED,
         )
     try:
-        undefined = jsonld.undefined_terms(unsigned)
+        undefined = analysis.undefined_terms()
     except OpenBadgesError as error:
         return Check("contexts", CheckResult.FAIL, error.template, dict(error.params), status=Status.INVALID)
     count = len(as_list(credential.get("@context")))
@@ -390,14 +390,18 @@ def verify_ob3(
                 {"vcdm": vcdm, "shape": shape},
             )
         )
-    checks.append(_contexts_check(credential, is_jwt=jws is not None))
+    # One JSON-LD expansion of the unsigned credential serves the context check and the proof.
+    unsigned = jsonld.Analysis({k: v for k, v in credential.items() if k != "proof"})
+    checks.append(_contexts_check(credential, is_jwt=jws is not None, analysis=unsigned))
     declared_schema = schema_check(credential)
     if declared_schema is not None:
         checks.append(declared_schema)
     if jws:
         signature, key = verify_jws(jws, issuer_id(credential), fetch=fetch, documents=documents)
     else:
-        signature, key = verify_embedded_proofs(credential, fetch=fetch, now=now, documents=documents)
+        signature, key = verify_embedded_proofs(
+            credential, fetch=fetch, now=now, documents=documents, analysis=unsigned
+        )
     checks += [signature, key, _recipient_check(badge, identities)]
     if signature.result is CheckResult.FAIL:
         # A forged credential's status URL is the forger's: do not fetch it.
