@@ -59,7 +59,7 @@ class SourceKind(models.TextChoices):
 
 
 # Columns a list never needs (the verbatim document, the check details).
-LIST_DEFER = ("raw_payload", "checks", "criteria_narrative", "evidence", "endorsements", "contained")
+LIST_DEFER = ("raw_payload", "hosted_copy", "checks", "criteria_narrative", "evidence", "endorsements", "contained")
 
 
 class BadgeQuerySet(models.QuerySet):
@@ -159,6 +159,12 @@ class Badge(models.Model):
 
     # Issued to an address the learner has added but not confirmed: held (pending) until they do.
     awaiting_address = models.EmailField(blank=True)
+    # The issuer's hosted copy of this badge's own assertion as last fetched, with its validators:
+    # re-checks revalidate it with a conditional GET (badges/batch.py). Kept on the badge, not in
+    # the shared document cache, because nothing else ever reads it.
+    hosted_copy = models.TextField(blank=True)
+    hosted_etag = models.CharField(max_length=500, blank=True)
+    hosted_last_modified = models.CharField(max_length=100, blank=True)
 
     # Learners may hide revoked or expired badges from their public pages.
     hidden_from_public = models.BooleanField(default=False)

@@ -56,13 +56,29 @@ def reverify_badge_task(badge_id: int, lease: str | None = None, trigger: str = 
     return str(badge.status)
 
 
+def enqueue_batch(badge_ids: list[int], lease: str, countdown: float | None = None) -> None:
+    """Queue one batch of checks (BADGE_REVERIFY_TASK_BATCH badges, grouped by issuer host)."""
+    queue = settings.BADGE_REVERIFY_QUEUE or None
+    reverify_batch_task.apply_async(args=(list(badge_ids), lease), queue=queue, countdown=countdown)
+
+
+@shared_task(ignore_result=True, soft_time_limit=300, time_limit=360, **RETRY_POLICY)
+def reverify_batch_task(badge_ids: list[int], lease: str | None = None) -> dict[str, int]:
+    """Re-check a batch of badges claimed by the due pass (badges/batch.py)."""
+    from badges.batch import reverify_batch
+
+    return reverify_batch(
+        badge_ids, lease=lease, requeue=lambda ids, new_lease, wait: enqueue_batch(ids, new_lease, wait)
+    )
+
+
 @shared_task(ignore_result=True, soft_time_limit=240, time_limit=300, **RETRY_POLICY)
 def reverify_due_badges() -> dict[str, int]:
-    """The beat tick: flip expired badges, claim due ones in bounded batches, queue a check each."""
-    from badges.services import run_due_pass
+    """The beat tick: flip expired badges, claim due ones in bounded batches, queue a task per batch."""
+    from badges.batch import run_batched_due_pass
 
-    counts = run_due_pass(enqueue=enqueue_check)
-    logger.info("reverify_due_badges: %(expired)s expired, %(enqueued)s checks queued", counts)
+    counts = run_batched_due_pass(enqueue_batch=enqueue_batch)
+    logger.info("reverify_due_badges: %(expired)s expired, %(enqueued)s checks queued in %(tasks)s tasks", counts)
     return counts
 
 

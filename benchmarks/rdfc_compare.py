@@ -98,10 +98,14 @@ def main() -> int:
             agree += 1
         else:
             disagree += 1
-            print(f"DISAGREE {name}: one-expansion {'ok' if ours == reference else 'differs'}, "
-                  f"pyoxigraph {'ok' if native == reference else 'differs'}")
-    print(f"documents: {agree + disagree} compared, {agree} agree byte for byte, {disagree} disagree, "
-          f"{skipped} refused (unknown context)")
+            print(
+                f"DISAGREE {name}: one-expansion {'ok' if ours == reference else 'differs'}, "
+                f"pyoxigraph {'ok' if native == reference else 'differs'}"
+            )
+    print(
+        f"documents: {agree + disagree} compared, {agree} agree byte for byte, {disagree} disagree, "
+        f"{skipped} refused (unknown context)"
+    )
     for label, samples in times.items():
         if samples:
             print(f"{label:<16} median {statistics.median(samples):7.2f} ms")

@@ -384,6 +384,8 @@ BADGE_CHECK_LEASE_SECONDS = env_int("BADGE_CHECK_LEASE_SECONDS", 1800)
 # Each beat tick claims at most BATCH_SIZE x MAX_BATCHES due badges (bounded work per tick).
 BADGE_REVERIFY_BATCH_SIZE = env_int("BADGE_REVERIFY_BATCH_SIZE", 500)
 BADGE_REVERIFY_MAX_BATCHES = env_int("BADGE_REVERIFY_MAX_BATCHES", 10)
+# Badges re-checked by one task (grouped by issuer host): loaded, verified and written together.
+BADGE_REVERIFY_TASK_BATCH = env_int("BADGE_REVERIFY_TASK_BATCH", 50)
 # Queue for re-check tasks ("" = Celery's default queue); a separate queue keeps imports snappy.
 BADGE_REVERIFY_QUEUE = env_str("BADGE_REVERIFY_QUEUE")
 # Politeness per issuer host, shared by all workers through the cache (Redis when REDIS_URL is set).

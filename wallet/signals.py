@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
+from badges.batch import badges_changed
 from badges.models import Badge
 
 from . import page_cache
@@ -32,7 +33,13 @@ def _learner_changed(sender, instance, **kwargs) -> None:
     page_cache.changed(instance.pk)
 
 
+def _batch_changed(sender, owner_ids, **kwargs) -> None:
+    for owner_id in owner_ids:
+        page_cache.changed(owner_id)
+
+
 def connect() -> None:
+    badges_changed.connect(_batch_changed, dispatch_uid="public-pages-batch")
     for signal in (post_save, post_delete):
         signal.connect(_badge_changed, sender=Badge, dispatch_uid="public-pages-badge")
         signal.connect(_portfolio_changed, sender=Portfolio, dispatch_uid="public-pages-portfolio")

@@ -11,7 +11,7 @@ from django.db import connection
 
 from badges.models import Badge, Notification, Status, Verification
 from badges.services import claim_due_badges, run_due_pass
-from badges.tasks import reverify_badge_task, reverify_due_badges
+from badges.tasks import reverify_badge_task, reverify_batch_task, reverify_due_badges
 from tests.conftest import services_required
 from tests.support.hosted import HostedBadge
 
@@ -119,13 +119,16 @@ def test_an_unfinished_check_becomes_due_again_when_its_lease_runs_out(user, set
 
 
 @pytest.mark.django_db
-def test_the_beat_task_queues_one_check_per_due_badge(user, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_beat_task_queues_one_task_per_batch_of_due_badges(
+    user, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.BADGE_REVERIFY_TASK_BATCH = 2
     make_badges(user, 3)
     sent = []
-    monkeypatch.setattr(reverify_badge_task, "apply_async", lambda args, **kw: sent.append(args))
+    monkeypatch.setattr(reverify_batch_task, "apply_async", lambda args, **kw: sent.append(args))
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert reverify_due_badges.run() == {"expired": 0, "enqueued": 3}
-    assert sorted(args[0] for args in sent) == sorted(Badge.objects.values_list("pk", flat=True))
+        assert reverify_due_badges.run() == {"expired": 0, "enqueued": 3, "tasks": 2}
+    assert sorted(pk for args in sent for pk in args[0]) == sorted(Badge.objects.values_list("pk", flat=True))
 
 
 @pytest.mark.django_db(transaction=True)

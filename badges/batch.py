@@ -1,0 +1,423 @@
+"""Re-verification in batches: the due pass enqueues one task per batch of badges, not one per badge.
+
+Per batch, whatever its size: one query loads the badges with their owners, one the owners'
+verified addresses, one locks the rows and re-reads their state, and the verdicts, history rows and
+notices are written in bulk (one UPDATE, at most one INSERT each) in one transaction. Shared issuer
+documents go through a per-process memo in front of the database cache; each badge's own hosted
+assertion is revalidated with the validators kept on the badge itself. Connections to an issuer
+host are kept alive for the batch (a new connection is only ever opened to an address the SSRF
+guard just checked). Leases, the truth rules, idempotence and notices are those of
+``services.reverify_badge``; one badge's failure is recorded for that badge and never fails the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from urllib.parse import urlsplit
+
+import urllib3
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from badges.fetch import CachedDocument as FetchedCopy
+from badges.fetch import SafeFetcher, fetcher_from_settings
+from badges.hosts import HostBusy, HostLimiter, PoliteFetcher
+from badges.openbadges.fetching import Fetch, Fetched
+from badges.openbadges.model import Identity
+from badges.openbadges.verification import verify
+
+from . import services
+from .models import DEFINITIVE_STATUSES, Badge, Notification, Status, Verification
+
+logger = logging.getLogger(__name__)
+
+# Sent after a batch commits, with the owners whose badges it changed (bulk writes send no
+# post_save): the wallet bumps those learners' public page versions.
+badges_changed = Signal()
+
+# Fields a batch writes back (one bulk UPDATE).
+WRITTEN_FIELDS = [
+    "status",
+    "checks",
+    "last_checked_at",
+    "last_definitive_status",
+    "last_definitive_at",
+    "unreachable_since",
+    "consecutive_failures",
+    "next_check_at",
+    "raw_payload",
+    "hosted_copy",
+    "hosted_etag",
+    "hosted_last_modified",
+    "updated_at",
+    # Filled in from the first definitive check of a badge imported while its issuer was down.
+    "spec_version",
+    "format",
+    "badge_id",
+    "badge_class_id",
+    "name",
+    "description",
+    "criteria_url",
+    "criteria_narrative",
+    "image_url",
+    "issuer_id",
+    "issuer_name",
+    "issuer_url",
+    "issuer_email",
+    "issuer_image_url",
+    "issued_on",
+    "expires_on",
+    "evidence",
+    "alignments",
+    "tags",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# The due pass: batches grouped by issuer host
+# ---------------------------------------------------------------------------------------------
+
+
+def group_by_host(pairs: list[tuple[int, str]], *, size: int) -> list[tuple[list[int], str]]:
+    """Split claimed ``(badge id, lease)`` pairs into batches of at most ``size``, badges of the
+    same issuer host together (so one batch reuses its connections and shared documents)."""
+    hosts = dict(
+        Badge.objects.filter(pk__in=[pk for pk, _ in pairs]).values_list("pk", "issuer_id").order_by()
+    )  # one query per claim
+    by_lease: dict[str, list[int]] = defaultdict(list)
+    for pk, lease in pairs:
+        by_lease[lease].append(pk)
+    batches = []
+    for lease, ids in by_lease.items():
+        ids.sort(key=lambda pk: (urlsplit(hosts.get(pk) or "").hostname or "", pk))
+        batches += [(ids[i : i + size], lease) for i in range(0, len(ids), size)]
+    return batches
+
+
+def run_batched_due_pass(
+    *,
+    enqueue_batch: Callable[[list[int], str], None],
+    now: datetime | None = None,
+    max_batches: int | None = None,
+) -> dict[str, int]:
+    """The beat tick, batched: flip expired badges, claim due ones (BADGE_REVERIFY_BATCH_SIZE per
+    claim, at most BADGE_REVERIFY_MAX_BATCHES claims), and queue one task per
+    BADGE_REVERIFY_TASK_BATCH badges, each after its claim commits."""
+    now = now or timezone.now()
+    claim = settings.BADGE_REVERIFY_BATCH_SIZE
+    expired = 0
+    for badge in Badge.objects.expired_but_not_marked(now).only("pk")[: claim * 2]:
+        expired += services.expire_badge(badge=badge, now=now)
+    claimed = tasks = 0
+    for _claim in range(max_batches or settings.BADGE_REVERIFY_MAX_BATCHES):
+        with transaction.atomic():
+            pairs = services.claim_due_badges(now=now, limit=claim)
+            for ids, lease in group_by_host(pairs, size=settings.BADGE_REVERIFY_TASK_BATCH):
+                transaction.on_commit(partial(enqueue_batch, ids, lease))
+                tasks += 1
+        claimed += len(pairs)
+        if len(pairs) < claim:
+            break
+    return {"expired": expired, "enqueued": claimed, "tasks": tasks}
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetching for a batch
+# ---------------------------------------------------------------------------------------------
+
+
+class ProcessMemo:
+    """A per-process memo of shared issuer documents in front of the database cache: a badge class
+    or status list read once serves the next badges of the batch (and of later batches) without a
+    query. Freshness is still judged by the fetcher from ``fetched_at``, as for the database copy."""
+
+    def __init__(self, backing, *, size: int = 512) -> None:
+        self.backing = backing
+        self.size = size
+        self._documents: OrderedDict[str, FetchedCopy] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> FetchedCopy | None:
+        with self._lock:
+            document = self._documents.get(url)
+        if document is None:
+            document = self.backing.get(url)
+            if document is not None:
+                self._remember(url, document)
+        return document
+
+    def put(self, url: str, document: FetchedCopy) -> None:
+        self._remember(url, document)
+        self.backing.put(url, document)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._documents.clear()
+
+    def _remember(self, url: str, document: FetchedCopy) -> None:
+        with self._lock:
+            self._documents[url] = document
+            self._documents.move_to_end(url)
+            while len(self._documents) > self.size:
+                self._documents.popitem(last=False)
+
+
+SHARED_DOCUMENTS = ProcessMemo(services.DatabaseDocumentCache())
+
+
+class OwnAssertionCache:
+    """The badge's own hosted assertion, kept on the badge: always revalidated (freshness 0) with
+    its ETag / Last-Modified; a 304 answers from ``badge.hosted_copy`` without any query."""
+
+    def __init__(self, badge: Badge) -> None:
+        self.badge = badge
+
+    def get(self, url: str) -> FetchedCopy | None:
+        badge = self.badge
+        if not badge.hosted_copy or not (badge.hosted_etag or badge.hosted_last_modified):
+            return None
+        return FetchedCopy(
+            body=badge.hosted_copy.encode(),
+            content_type="application/json",
+            etag=badge.hosted_etag or None,
+            last_modified=badge.hosted_last_modified or None,
+            fetched_at=datetime.min.replace(tzinfo=UTC),  # never fresh: always revalidated
+            final_url=url,
+        )
+
+    def put(self, url: str, document: FetchedCopy) -> None:
+        try:
+            text = document.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return  # not JSON text: not kept (the next check fetches it in full)
+        self.badge.hosted_copy = text
+        self.badge.hosted_etag = (document.etag or "")[:500]
+        self.badge.hosted_last_modified = (document.last_modified or "")[:100]
+
+
+class _KeptPool:
+    """A connection pool the fetcher may "close" after each request; really closed with the batch."""
+
+    def __init__(self, pool) -> None:
+        self._pool = pool
+
+    def __getattr__(self, name):
+        return getattr(self._pool, name)
+
+    def close(self) -> None:  # the fetcher closes after every request; keep the connection
+        pass
+
+
+class KeepAlive:
+    """HTTP keep-alive per issuer address for one batch. Pools are keyed by the *checked* address:
+    the fetcher runs its SSRF checks on every request and only then asks for a pool, so a new
+    connection is only ever opened to an address that was just checked."""
+
+    def __init__(self) -> None:
+        self._pools: dict[tuple, _KeptPool] = {}
+
+    def attach(self, fetcher: SafeFetcher) -> SafeFetcher:
+        open_pool = fetcher._open_pool
+
+        def kept(scheme: str, ip: str, port: int, host: str):
+            key = (scheme, ip, port, host)
+            if key not in self._pools:
+                self._pools[key] = _KeptPool(open_pool(scheme, ip, port, host))
+            return self._pools[key]
+
+        fetcher._open_pool = kept
+        return fetcher
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            try:
+                pool._pool.close()
+            except (urllib3.exceptions.HTTPError, OSError):
+                pass
+        self._pools.clear()
+
+
+class BatchFetch:
+    """The fetchers of one batch: shared documents (memo + database cache, polite, kept alive)
+    and, per badge, its own assertion revalidated against the validators on the badge."""
+
+    def __init__(self) -> None:
+        self.keep_alive = KeepAlive()
+        self.limiter = HostLimiter()
+        self.shared = self._polite(fetcher_from_settings(cache=SHARED_DOCUMENTS))
+        self.shared.freshness = timedelta(minutes=settings.BADGE_DOCUMENT_FRESHNESS_MINUTES)
+
+    def _polite(self, fetcher: SafeFetcher) -> SafeFetcher:
+        fetcher.__class__ = PoliteFetcher  # same configuration plus a per-host slot (as services does)
+        fetcher.limiter = self.limiter
+        return self.keep_alive.attach(fetcher)
+
+    def for_badge(self, badge: Badge) -> Fetch:
+        own = self._polite(fetcher_from_settings(cache=OwnAssertionCache(badge)))
+        own.freshness = timedelta(0)
+        own_urls = {url for url in (badge.badge_id, badge.source_url) if url.startswith(("http://", "https://"))}
+
+        def fetch(url: str, *, kind: str = "json") -> Fetched:
+            return (own if url in own_urls else self.shared)(url, kind=kind)
+
+        return fetch
+
+    @property
+    def requests_made(self) -> int:
+        return self.shared.requests_made
+
+    def close(self) -> None:
+        self.keep_alive.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# One batch
+# ---------------------------------------------------------------------------------------------
+
+
+def identities_by_owner(owner_ids: Iterable[int]) -> dict[int, list[Identity]]:
+    """Every owner's verified addresses, in one query."""
+    found: dict[int, list[Identity]] = defaultdict(list)
+    rows = EmailAddress.objects.filter(user_id__in=set(owner_ids), verified=True).values_list("user_id", "email")
+    for user_id, email in rows:
+        found[user_id].append(Identity("email", email))
+    return found
+
+
+def reverify_batch(
+    badge_ids: list[int],
+    *,
+    lease: str | None = None,
+    trigger: str = Verification.Trigger.SCHEDULE,
+    now: datetime | None = None,
+    fetcher: BatchFetch | None = None,
+    requeue: Callable[[list[int], str, float], None] | None = None,
+) -> dict[str, int]:
+    """Re-check the badges in ``badge_ids`` that still hold ``lease``; returns counts by outcome.
+
+    Badges whose issuer host is at its budget are claimed again and handed to ``requeue``
+    (ids, new lease, seconds to wait) instead of being checked."""
+    now = now or timezone.now()
+    badges = [
+        badge
+        for badge in Badge.objects.select_related("owner").filter(pk__in=badge_ids).order_by()
+        if services.holds_lease(badge, lease)
+    ]
+    counts = {"checked": 0, "stale": len(set(badge_ids)) - len(badges), "failed": 0, "postponed": 0}
+    postponed: list[int] = []
+    retry_after = 0.0
+    if not badges:
+        return counts
+    identities = identities_by_owner(b.owner_id for b in badges)
+    fetch = fetcher or BatchFetch()
+    results = {}
+    try:
+        for badge in badges:
+            started = time.monotonic()
+            try:
+                result = verify(
+                    services._stored_source(badge),
+                    fetch=fetch.for_badge(badge),
+                    now=now,
+                    identities=identities.get(badge.owner_id, []),
+                )
+            except HostBusy as busy:
+                # Not a failure: the issuer's host is at its budget. This badge waits for the retry.
+                counts["postponed"] += 1
+                postponed.append(badge.pk)
+                retry_after = max(retry_after, busy.retry_after)
+                continue
+            except Exception:  # one badge never fails the batch; its lease makes it due again
+                logger.exception("re-check of badge %s failed", badge.pk)
+                counts["failed"] += 1
+                continue
+            results[badge.pk] = (result, int((time.monotonic() - started) * 1000))
+    finally:
+        if fetcher is None:
+            fetch.close()
+    by_id = {badge.pk: badge for badge in badges}
+    changed_owners = _write(by_id, results, lease=lease, trigger=trigger, now=now)
+    counts["checked"] = len(results)
+    if changed_owners:
+        badges_changed.send(sender=Badge, owner_ids=changed_owners)
+    if postponed and requeue is not None:
+        new_lease = now + timedelta(seconds=retry_after + settings.BADGE_CHECK_LEASE_SECONDS)
+        Badge.objects.filter(pk__in=postponed).update(next_check_at=new_lease)
+        requeue(postponed, new_lease.isoformat(), retry_after)
+    return counts
+
+
+def _write(by_id: dict[int, Badge], results: dict, *, lease: str | None, trigger: str, now: datetime) -> set[int]:
+    """Apply every verdict under row locks and write it all in bulk, in one transaction."""
+    history: list[Verification] = []
+    notices: list[Notification] = []
+    written: list[Badge] = []
+    with transaction.atomic():
+        # Lock and re-read what a concurrent manual check may have changed meanwhile.
+        current = {
+            row["pk"]: row
+            for row in Badge.objects.select_for_update()
+            .filter(pk__in=list(results))
+            .order_by("pk")
+            .values("pk", "next_check_at", *_STATE_FIELDS)
+        }
+        for pk, (result, duration_ms) in results.items():
+            row = current.get(pk)
+            if row is None:
+                continue  # deleted meanwhile
+            badge = by_id[pk]
+            if lease and (row["next_check_at"] is None or row["next_check_at"] != datetime.fromisoformat(lease)):
+                continue  # re-claimed or checked by someone else meanwhile
+            for field in _STATE_FIELDS:
+                setattr(badge, field, row[field])
+            before = services._Before.of(badge)
+            if result.badge is not None and badge.status == Status.PENDING:
+                services._copy_parsed(badge, result.badge)
+            if result.payload and result.status in DEFINITIVE_STATUSES:
+                badge.raw_payload = result.payload
+            services._apply_result(badge, result, now=now)
+            badge.updated_at = now
+            written.append(badge)
+            if badge.status != before.status or trigger == Verification.Trigger.MANUAL:
+                history.append(
+                    Verification(
+                        badge=badge,
+                        ran_at=now,
+                        trigger=trigger,
+                        status=badge.status,
+                        previous_status=before.status,
+                        checks=badge.checks,
+                        errors=list(result.errors),
+                        duration_ms=duration_ms,
+                        reason=services._first_problem_text(result)[:500],
+                    )
+                )
+            kind = services._notice_for(before, badge, now=now)
+            if kind:
+                notices.append(Notification(user_id=badge.owner_id, badge=badge, kind=kind, created_at=now))
+        if written:
+            Badge.objects.bulk_update(written, WRITTEN_FIELDS)
+        if history:
+            Verification.objects.bulk_create(history)
+        if notices:
+            Notification.objects.bulk_create(notices)
+    return {badge.owner_id for badge in written}
+
+
+_STATE_FIELDS = (
+    "status",
+    "last_checked_at",
+    "last_definitive_status",
+    "last_definitive_at",
+    "unreachable_since",
+    "consecutive_failures",
+)
