@@ -39,8 +39,7 @@ def documents(corpus: Path | None):
                 data = json.loads(path.read_text())
             except (ValueError, UnicodeDecodeError):
                 continue
-            for name, doc in split(path.relative_to(root.parent).as_posix(), data):
-                yield name, doc
+            yield from split(path.relative_to(root.parent).as_posix(), data)
 
 
 def split(name: str, data):
