@@ -60,7 +60,7 @@ def run_worker(queue: str, concurrency: int) -> None:
 
     django.setup()
     import redis
-    from celery.signals import task_postrun
+    from celery.signals import task_postrun, task_prerun
     from django.db.backends.signals import connection_created
 
     from config.celery import app
@@ -76,14 +76,24 @@ def run_worker(queue: str, concurrency: int) -> None:
         if count not in connection.execute_wrappers:
             connection.execute_wrappers.append(count)
 
+    def cpu_seconds() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def start(**kwargs):
+        # CPU is counted from this process's first task on (not its start-up and imports).
+        stats.hsetnx(f"{queue}:cpu0", str(os.getpid()), cpu_seconds())
+
     def report(**kwargs):
         pipe = stats.pipeline()
+        pipe.hset(f"{queue}:cpu", str(os.getpid()), cpu_seconds())
         pipe.incrby(f"{queue}:sql", counter["queries"])
         pipe.hset(f"{queue}:rss", str(os.getpid()), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         pipe.execute()
         counter["queries"] = 0
 
     connection_created.connect(install, weak=False)
+    task_prerun.connect(start, weak=False)
     task_postrun.connect(report, weak=False)
     app.worker_main(
         [
@@ -164,6 +174,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--concurrency", type=int, default=4, help="prefork children per worker (default 4)")
     parser.add_argument("--timeout", type=float, default=1800, help="give up after this many seconds")
+    parser.add_argument("--batch", type=int, default=50, help="badges per task (BADGE_REVERIFY_TASK_BATCH)")
     parser.add_argument("--worker", metavar="QUEUE", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -186,6 +197,7 @@ def main() -> None:
             "BADGE_REVERIFY_QUEUE": queue,
             "BADGE_REVERIFY_BATCH_SIZE": str(max(args.count, 1)),
             "BADGE_REVERIFY_MAX_BATCHES": "1",
+            "BADGE_REVERIFY_TASK_BATCH": str(args.batch),
             "DJANGO_MEDIA_ROOT": str(Path(scratch) / "media"),
             "MANABI_VAR_DIR": scratch,
             "DJANGO_LOG_LEVEL": "WARNING",
@@ -200,9 +212,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from badges.batch import run_batched_due_pass
     from badges.models import Badge
-    from badges.services import run_due_pass
-    from badges.tasks import enqueue_check
+    from badges.tasks import enqueue_batch
     from config.celery import app
     from tests.conftest import make_learner
     from tests.support.issuer_server import IssuerServer
@@ -234,7 +246,7 @@ def main() -> None:
         hits_before = len(server.requests)
         t0 = timezone.now()
         started = time.monotonic()
-        counts = run_due_pass(enqueue=enqueue_check)
+        counts = run_batched_due_pass(enqueue_batch=enqueue_batch)
         enqueued_in = time.monotonic() - started
         done = 0
         while done < args.count:
@@ -246,6 +258,8 @@ def main() -> None:
         time.sleep(1)  # let the last task_postrun reports land
         queries = int(stats.get(f"{queue}:sql") or 0)
         peak_kb = max((int(v) for v in stats.hgetall(f"{queue}:rss").values()), default=0)
+        cpu0 = {k: float(v) for k, v in stats.hgetall(f"{queue}:cpu0").items()}
+        cpu = sum(float(v) - cpu0.get(k, float(v)) for k, v in stats.hgetall(f"{queue}:cpu").items())
         statuses = dict(Badge.objects.order_by().values_list("status").annotate(n=django.db.models.Count("pk")))
     finally:
         for worker in workers:
@@ -253,13 +267,17 @@ def main() -> None:
         for worker in workers:
             worker.wait(timeout=30)
         server.stop()
-        stats.delete(f"{queue}:sql", f"{queue}:rss")
+        stats.delete(f"{queue}:sql", f"{queue}:rss", f"{queue}:cpu", f"{queue}:cpu0")
     http = len(server.requests) - hits_before
-    print(f"workers: {args.workers} x {args.concurrency} (prefork); queued {counts['enqueued']} in {enqueued_in:.1f}s")
+    print(
+        f"workers: {args.workers} x {args.concurrency} (prefork); queued {counts['enqueued']} badges "
+        f"in {counts['tasks']} tasks of up to {args.batch} in {enqueued_in:.1f}s"
+    )
     print(f"verdicts: {statuses}")
     print(f"re-verified {args.count} badges in {elapsed:.1f}s = {args.count / elapsed:.0f} badges/s")
     print(f"HTTP requests to issuers per badge: {http / args.count:.3f} ({http} total)")
     print(f"SQL queries per badge (in workers): {queries / args.count:.1f}")
+    print(f"worker CPU per badge: {cpu * 1000 / args.count:.1f} ms (user + system, all worker processes)")
     print(f"peak worker process memory (max RSS): {peak_kb / 1024:.0f} MB")
 
 
