@@ -30,12 +30,13 @@ from django.utils import timezone
 
 from badges.fetch import CachedDocument as FetchedCopy
 from badges.fetch import SafeFetcher, fetcher_from_settings
-from badges.hosts import HostBusy, HostLimiter, PoliteFetcher
+from badges.hosts import HostBusy, HostLimiter
 from badges.openbadges.fetching import Fetch, Fetched
 from badges.openbadges.model import Identity
 from badges.openbadges.verification import verify
 
 from . import services
+from .fetchers import DatabaseDocumentCache
 from .models import DEFINITIVE_STATUSES, Badge, Notification, Status, Verification
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class ProcessMemo:
                 self._documents.popitem(last=False)
 
 
-SHARED_DOCUMENTS = ProcessMemo(services.DatabaseDocumentCache())
+SHARED_DOCUMENTS = ProcessMemo(DatabaseDocumentCache())
 
 
 class OwnAssertionCache:
@@ -253,17 +254,15 @@ class BatchFetch:
     def __init__(self) -> None:
         self.keep_alive = KeepAlive()
         self.limiter = HostLimiter()
-        self.shared = self._polite(fetcher_from_settings(cache=SHARED_DOCUMENTS))
-        self.shared.freshness = timedelta(minutes=settings.BADGE_DOCUMENT_FRESHNESS_MINUTES)
+        freshness = timedelta(minutes=settings.BADGE_DOCUMENT_FRESHNESS_MINUTES)
+        self.shared = self._polite(cache=SHARED_DOCUMENTS, freshness=freshness)
 
-    def _polite(self, fetcher: SafeFetcher) -> SafeFetcher:
-        fetcher.__class__ = PoliteFetcher  # same configuration plus a per-host slot (as services does)
-        fetcher.limiter = self.limiter
-        return self.keep_alive.attach(fetcher)
+    def _polite(self, **options) -> SafeFetcher:
+        # Every request that reaches the network holds a slot of its host's budget.
+        return self.keep_alive.attach(fetcher_from_settings(limiter=self.limiter, **options))
 
     def for_badge(self, badge: Badge) -> Fetch:
-        own = self._polite(fetcher_from_settings(cache=OwnAssertionCache(badge)))
-        own.freshness = timedelta(0)
+        own = self._polite(cache=OwnAssertionCache(badge), freshness=timedelta(0))
         own_urls = {url for url in (badge.badge_id, badge.source_url) if url.startswith(("http://", "https://"))}
 
         def fetch(url: str, *, kind: str = "json") -> Fetched:

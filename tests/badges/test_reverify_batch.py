@@ -72,7 +72,7 @@ def test_an_unreachable_issuer_never_makes_a_batch_badge_revoked(user, issuer_se
     reverify_batch([b.pk for b, _ in pairs])
 
     down = Badge.objects.get(pk=pairs[0][0].pk)
-    assert down.status == Status.UNREACHABLE and down.display_status == Status.VALID
+    assert down.status == Status.UNREACHABLE and down.status_now == Status.VALID
     assert not Notification.objects.exists()
 
 

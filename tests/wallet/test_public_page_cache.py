@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 
 from badges.models import Badge, Status
-from badges.services import import_badge, reverify_badge
+from badges.services import import_badge, reverify_badge, set_badge_hidden
+from tests.factories import make_badge
 from tests.support.hosted import HostedBadge
 from wallet.models import Portfolio
 from wallet.services import (
@@ -21,10 +22,7 @@ from wallet.services import (
     reorder_portfolio,
     reset_portfolio_link,
     revoke_share_link,
-    set_badge_hidden,
 )
-
-from .factories import make_badge
 
 pytestmark = pytest.mark.django_db
 
