@@ -47,9 +47,11 @@ def _test_settings(request, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_status_list_memo():
     """Each test verifies status lists from scratch (the memo is a per-process speed-up)."""
+    from badges.openbadges.data_integrity import VERIFIED_PROOFS
     from badges.openbadges.ob3 import VERIFIED_LISTS
 
     VERIFIED_LISTS.clear()
+    VERIFIED_PROOFS.clear()
 
 
 @pytest.fixture(autouse=True)

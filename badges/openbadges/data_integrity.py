@@ -12,14 +12,18 @@ reported when none verifies. Unknown suites stay ``unsupported``, named.
 from __future__ import annotations
 
 import hashlib
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import base58
 import rfc8785
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
 from . import ecdsa, ecdsa_sd, jsonld
@@ -123,6 +127,58 @@ def _describe_proof(proof: dict[str, Any]) -> str:
     return str(proof.get("cryptosuite") or proof.get("type") or "?")
 
 
+class VerifiedProofMemo:
+    """Proofs that verified, remembered by everything their verdict depends on, so that a daily
+    re-check of an unchanged credential needs no new canonicalisation.
+
+    The rule: a proof is taken as verified again only if the credential's bytes (as parsed JSON,
+    without its proofs), the proof itself and the public key its verification method resolves to
+    *now* are all exactly those of a check that verified, within ``ttl`` of the caller's ``now``.
+    The key is resolved afresh every time (from the issuer's current key document), so a rotated or
+    withdrawn key is caught; any change to the stored copy gives another content key, so a tampered
+    copy is verified in full (and fails). Status, expiry and recipient are checked every time by
+    the caller, never remembered.
+    """
+
+    def __init__(self, *, ttl: timedelta = timedelta(days=2), size: int = 4096) -> None:
+        self.ttl, self.size = ttl, size
+        self._verified: OrderedDict[str, tuple[bytes, datetime]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def content_key(unsigned: dict[str, Any], proof: dict[str, Any]) -> str:
+        text = json.dumps([unsigned, proof], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def public_key(self, content: str, *, now: datetime) -> bytes | None:
+        with self._lock:
+            entry = self._verified.get(content)
+        if entry is None or not (entry[1] <= now < entry[1] + self.ttl):
+            return None
+        return entry[0]
+
+    def remember(self, content: str, public_key: bytes, *, now: datetime) -> None:
+        with self._lock:
+            self._verified[content] = (public_key, now)
+            self._verified.move_to_end(content)
+            while len(self._verified) > self.size:
+                self._verified.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._verified.clear()
+
+
+VERIFIED_PROOFS = VerifiedProofMemo()
+
+
+def _key_bytes(public_key: Any) -> bytes | None:
+    try:
+        return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
 def _verify_proof(
     proof: dict[str, Any],
     canonizer: _Canonizer,
@@ -158,6 +214,16 @@ def _verify_proof(
         return failed_attempt(
             Rank.INVALID, _("The {cryptosuite} proof expired on {date}."), {**params, "date": expires.isoformat()}
         )
+    content = VERIFIED_PROOFS.content_key(canonizer.unsigned, proof)
+    remembered = VERIFIED_PROOFS.public_key(content, now=now)
+    if remembered is not None:
+        # Verified before, byte for byte: only the key is looked up again (it may have rotated).
+        resolved = resolve_method(method, fetch=fetch, documents=documents)
+        if not isinstance(resolved, Attempt) and _key_bytes(resolved.public_key) == remembered:
+            params["key"] = method
+            signed = Check("signature", CheckResult.PASS, _("Signed with {cryptosuite} by {key}."), params)
+            key = key_binding(resolved, issuer)
+            return Attempt(Rank.VERIFIED if key.result is CheckResult.PASS else Rank.UNBOUND, signed, key)
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     try:
         if suite.canonicalization == "rdfc":
@@ -206,6 +272,9 @@ def _verify_proof(
             _("The {cryptosuite} signature does not match: the credential was altered or signed with another key."),
             params,
         )
+    remembered_key = _key_bytes(public_key)
+    if remembered_key is not None:
+        VERIFIED_PROOFS.remember(content, remembered_key, now=now)
     signed = Check("signature", CheckResult.PASS, _("Signed with {cryptosuite} by {key}."), params)
     key = key_binding(resolved, issuer)
     return Attempt(Rank.VERIFIED if key.result is CheckResult.PASS else Rank.UNBOUND, signed, key)
