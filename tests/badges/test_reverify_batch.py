@@ -182,3 +182,23 @@ def test_a_batch_revocation_shows_on_the_public_page_at_once(user, issuer_server
     reverify_batch([badge.pk])
 
     assert "Revoked" in visitor.get(f"/p/{portfolio.slug}/").content.decode()
+
+
+def test_a_kept_alive_connection_never_lets_a_request_skip_the_ssrf_guard(issuer_server):
+    from badges.batch import KeepAlive
+    from badges.fetch import SafeFetcher
+    from badges.openbadges.errors import FetchError
+
+    issuer_server.serve("/a", {"ok": True})
+    # "rebind.example" resolves to the same loopback address the batch already holds a connection to.
+    fetcher = SafeFetcher(allow_hosts={"127.0.0.1"}, resolver=lambda host: ["127.0.0.1"])
+    keep_alive = KeepAlive()
+    keep_alive.attach(fetcher)
+    try:
+        assert fetcher(issuer_server.url("/a")).json() == {"ok": True}
+        with pytest.raises(FetchError) as refused:
+            fetcher(issuer_server.url("/a").replace("127.0.0.1", "rebind.example"))
+        assert refused.value.kind == "refused"
+        assert fetcher(issuer_server.url("/a")).json() == {"ok": True}  # the kept connection still serves
+    finally:
+        keep_alive.close()
