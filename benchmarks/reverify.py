@@ -11,6 +11,7 @@ queries per badge (counted inside the workers) and peak worker memory.
         .venv/bin/python benchmarks/reverify.py                 # 2,000 badges, about a minute
     ... benchmarks/reverify.py 10000 --concurrency 8            # 10k
     ... benchmarks/reverify.py 100000 --workers 4 --concurrency 8   # 100k: allow ~30+ minutes
+    ... benchmarks/reverify.py 100000 --due 10000                   # 100k rows, 10k of them due
 
 Per-host limits are lifted (everything is one host here); the issuer simulator is single-process
 Python, so at high concurrency it, not Manabi, may be the bottleneck.
@@ -114,7 +115,7 @@ def run_worker(queue: str, concurrency: int) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def seed(count: int, server, owner) -> None:
+def seed(count: int, server, owner, *, due_count: int | None = None) -> None:
     from django.utils import timezone
 
     from badges.models import Badge, Status
@@ -125,6 +126,8 @@ def seed(count: int, server, owner) -> None:
     signed = SignedOb2Issuer(server).publish()
     vc = DidKeyIssuer(server).publish()
     due = timezone.now() - timedelta_seconds(60)
+    later = timezone.now() + timedelta_seconds(86400)
+    due_count = count if due_count is None else due_count
     rows = []
     for n in range(count):
         kind = n % 3
@@ -132,7 +135,8 @@ def seed(count: int, server, owner) -> None:
             "owner": owner,
             "status": Status.VALID,
             "last_definitive_status": Status.VALID,
-            "next_check_at": due,
+            # The first ``due_count`` are due; the rest wait (a big table, a day's share due).
+            "next_check_at": due if n < due_count else later,
             "name": f"Badge {n}",
         }
         if kind == 0:
@@ -174,6 +178,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--concurrency", type=int, default=4, help="prefork children per worker (default 4)")
     parser.add_argument("--timeout", type=float, default=1800, help="give up after this many seconds")
+    parser.add_argument("--due", type=int, help="how many of the seeded badges are due (default: all)")
     parser.add_argument("--batch", type=int, default=50, help="badges per task (BADGE_REVERIFY_TASK_BATCH)")
     parser.add_argument("--worker", metavar="QUEUE", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -185,6 +190,7 @@ def main() -> None:
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     if not database_url.startswith("postgres") or not redis_url:
         sys.exit("Set DATABASE_URL=postgres://… and REDIS_URL=redis://… (see the docstring).")
+    checked = min(args.due or args.count, args.count)
     queue = f"manabi-bench-{uuid.uuid4().hex[:8]}"
     scratch = tempfile.mkdtemp(prefix="manabi-bench-")
     os.environ.update(
@@ -195,7 +201,7 @@ def main() -> None:
             "BADGE_HOST_REQUESTS_PER_SECOND": "1000000",
             "BADGE_HOST_MAX_CONCURRENT": "1000",
             "BADGE_REVERIFY_QUEUE": queue,
-            "BADGE_REVERIFY_BATCH_SIZE": str(max(args.count, 1)),
+            "BADGE_REVERIFY_BATCH_SIZE": str(max(checked, 1)),
             "BADGE_REVERIFY_MAX_BATCHES": "1",
             "BADGE_REVERIFY_TASK_BATCH": str(args.batch),
             "DJANGO_MEDIA_ROOT": str(Path(scratch) / "media"),
@@ -223,7 +229,7 @@ def main() -> None:
     server = IssuerServer().start()
     owner = make_learner("hana@example.org")
     started = time.monotonic()
-    seed(args.count, server, owner)
+    seed(args.count, server, owner, due_count=checked)
     print(
         f"seeded {args.count} badges in {time.monotonic() - started:.1f}s "
         "(1/3 hosted 2.0, 1/3 signed 2.0, 1/3 OB 3.0 VC-JWT with a shared status list)"
@@ -249,9 +255,9 @@ def main() -> None:
         counts = run_batched_due_pass(enqueue_batch=enqueue_batch)
         enqueued_in = time.monotonic() - started
         done = 0
-        while done < args.count:
+        while done < checked:
             if time.monotonic() - started > args.timeout:
-                sys.exit(f"timed out: {done}/{args.count} checked")
+                sys.exit(f"timed out: {done}/{checked} checked")
             time.sleep(0.5)
             done = Badge.objects.filter(last_checked_at__gte=t0).count()
         elapsed = time.monotonic() - started
@@ -274,10 +280,10 @@ def main() -> None:
         f"in {counts['tasks']} tasks of up to {args.batch} in {enqueued_in:.1f}s"
     )
     print(f"verdicts: {statuses}")
-    print(f"re-verified {args.count} badges in {elapsed:.1f}s = {args.count / elapsed:.0f} badges/s")
-    print(f"HTTP requests to issuers per badge: {http / args.count:.3f} ({http} total)")
-    print(f"SQL queries per badge (in workers): {queries / args.count:.1f}")
-    print(f"worker CPU per badge: {cpu * 1000 / args.count:.1f} ms (user + system, all worker processes)")
+    print(f"re-verified {checked} of {args.count} badges in {elapsed:.1f}s = {checked / elapsed:.0f} badges/s")
+    print(f"HTTP requests to issuers per badge: {http / checked:.3f} ({http} total)")
+    print(f"SQL queries per badge (in workers): {queries / checked:.2f}")
+    print(f"worker CPU per badge: {cpu * 1000 / checked:.1f} ms (user + system, all worker processes)")
     print(f"peak worker process memory (max RSS): {peak_kb / 1024:.0f} MB")
 
 
