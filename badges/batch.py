@@ -300,11 +300,13 @@ def reverify_batch(
     now: datetime | None = None,
     fetcher: BatchFetch | None = None,
     requeue: Callable[[list[int], str, float], None] | None = None,
+    budget_seconds: float | None = None,
 ) -> dict[str, int]:
     """Re-check the badges in ``badge_ids`` that still hold ``lease``; returns counts by outcome.
 
     Badges whose issuer host is at its budget are claimed again and handed to ``requeue``
-    (ids, new lease, seconds to wait) instead of being checked."""
+    (ids, new lease, seconds to wait) instead of being checked; so are the badges not started
+    within ``budget_seconds`` (a slow issuer never makes a batch overrun its task's time limit)."""
     now = now or timezone.now()
     badges = [
         badge
@@ -319,9 +321,14 @@ def reverify_batch(
     identities = identities_by_owner(b.owner_id for b in badges)
     fetch = fetcher or BatchFetch()
     results = {}
+    batch_started = time.monotonic()
     try:
         for badge in badges:
             started = time.monotonic()
+            if budget_seconds is not None and started - batch_started > budget_seconds:
+                counts["postponed"] += 1
+                postponed.append(badge.pk)
+                continue
             try:
                 result = verify(
                     services._stored_source(badge),

@@ -68,7 +68,12 @@ def reverify_batch_task(badge_ids: list[int], lease: str | None = None) -> dict[
     from badges.batch import reverify_batch
 
     return reverify_batch(
-        badge_ids, lease=lease, requeue=lambda ids, new_lease, wait: enqueue_batch(ids, new_lease, wait)
+        badge_ids,
+        lease=lease,
+        requeue=lambda ids, new_lease, wait: enqueue_batch(ids, new_lease, wait),
+        # Start no badge after this: the slowest fetch (BADGE_FETCH_TIMEOUT per document) must still
+        # finish, and the verdicts be written, before the soft time limit (300 s).
+        budget_seconds=300 - 4 * settings.BADGE_FETCH_TIMEOUT - 30,
     )
 
 

@@ -171,6 +171,17 @@ def test_a_busy_issuer_host_postpones_the_rest_of_the_batch(user, issuer_server,
     assert not Notification.objects.exists() and not Verification.objects.filter(trigger="schedule").exists()
 
 
+def test_badges_not_started_within_the_time_budget_are_handed_on_not_lost(user, issuer_server):
+    pairs = hosted_badges(user, issuer_server, 3)
+    requeued = []
+
+    counts = reverify_batch(
+        [b.pk for b, _ in pairs], budget_seconds=-1, requeue=lambda ids, lease, wait: requeued.append(ids)
+    )
+
+    assert counts["checked"] == 0 and counts["postponed"] == 3 and sorted(requeued[0]) == sorted(b.pk for b, _ in pairs)
+
+
 def test_a_batch_revocation_shows_on_the_public_page_at_once(user, issuer_server):
     [(badge, hosted)] = hosted_badges(user, issuer_server, 1)
     portfolio = create_portfolio(owner=user, title="AO", visibility=Portfolio.Visibility.UNLISTED)
