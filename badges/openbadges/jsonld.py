@@ -244,6 +244,11 @@ class Analysis:
         self._problems, self._expanded = problems, expanded
 
 
+def _canonicaliser() -> Any:
+    """The RDFC-1.0 (URDNA2015) implementation both paths use; the one place to bound its work."""
+    return pyld.URDNA2015()
+
+
 def _canonize_expanded(expanded: Any) -> str | None:
     """RDFC-1.0 N-Quads from an already expanded document: the second half of ``pyld.normalize``
     (to RDF, then URDNA2015) without expanding again. None if pyld refuses it (the caller then
@@ -266,7 +271,7 @@ def _canonize_expanded(expanded: Any) -> str | None:
             for name, graph in sorted(node_map.items())
             if name == "@default" or pyld._is_absolute_iri(name)
         }
-        return pyld.URDNA2015().main(dataset, options)
+        return _canonicaliser().main(dataset, options)
     except (pyld.JsonLdError, KeyError, TypeError, ValueError):
         return None
 
