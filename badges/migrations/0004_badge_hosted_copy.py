@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0002_verification_reason_notification'),
+        ('badges', '0003_notice_reasons_expiry_warnings'),
     ]
 
     operations = [
