@@ -172,3 +172,15 @@ def test_the_anonymous_language_switch_needs_no_token_and_touches_no_account(use
     assert 'lang="en"' in html(client, page)
     user.refresh_from_db()
     assert user.preferred_language != "en" or user.preferred_language == ""
+
+
+def test_a_reflection_made_public_shows_at_once(unlisted_portfolio, badge):
+    from growth.models import Reflection
+
+    url = f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/"
+    visitor = Client()
+    assert "Translated a museum guide" not in html(visitor, url)
+
+    Reflection.objects.create(badge=badge, did="Translated a museum guide", public=True)
+
+    assert "Translated a museum guide" in html(visitor, url)
