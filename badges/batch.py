@@ -36,8 +36,9 @@ from badges.openbadges.model import Identity
 from badges.openbadges.verification import verify
 
 from . import services
-from .fetchers import DatabaseDocumentCache
+from .fetchers import DatabaseDocumentCache, StagedDocumentCache, commit_documents
 from .models import DEFINITIVE_STATUSES, Badge, Notification, Status, Verification
+from .recheck_rules import could_not_recheck, tolerate_one_unreadable_answer
 
 logger = logging.getLogger(__name__)
 
@@ -248,31 +249,37 @@ class KeepAlive:
 
 
 class BatchFetch:
-    """The fetchers of one batch: shared documents (memo + database cache, polite, kept alive)
-    and, per badge, its own assertion revalidated against the validators on the badge."""
+    """The fetchers of one batch: shared documents (per-process memo over the database cache,
+    staged per badge until its verdict, as for one-by-one checks), and per badge its own assertion
+    revalidated against the validators on the badge. Polite and kept alive per checked address."""
 
     def __init__(self) -> None:
         self.keep_alive = KeepAlive()
         self.limiter = HostLimiter()
-        freshness = timedelta(minutes=settings.BADGE_DOCUMENT_FRESHNESS_MINUTES)
-        self.shared = self._polite(cache=SHARED_DOCUMENTS, freshness=freshness)
+        self.freshness = timedelta(minutes=settings.BADGE_DOCUMENT_FRESHNESS_MINUTES)
+        self._fetchers: list[SafeFetcher] = []
 
     def _polite(self, **options) -> SafeFetcher:
         # Every request that reaches the network holds a slot of its host's budget.
-        return self.keep_alive.attach(fetcher_from_settings(limiter=self.limiter, **options))
+        fetcher = self.keep_alive.attach(fetcher_from_settings(limiter=self.limiter, **options))
+        self._fetchers.append(fetcher)
+        return fetcher
 
     def for_badge(self, badge: Badge) -> Fetch:
-        own = self._polite(cache=OwnAssertionCache(badge), freshness=timedelta(0))
         own_urls = {url for url in (badge.badge_id, badge.source_url) if url.startswith(("http://", "https://"))}
+        staged = StagedDocumentCache(SHARED_DOCUMENTS, own_urls=frozenset(own_urls))
+        shared = self._polite(cache=staged, freshness=self.freshness)
+        own = self._polite(cache=OwnAssertionCache(badge), freshness=timedelta(0))
 
         def fetch(url: str, *, kind: str = "json") -> Fetched:
-            return (own if url in own_urls else self.shared)(url, kind=kind)
+            return (own if url in own_urls else shared)(url, kind=kind)
 
+        fetch.cache = staged  # commit_documents() keeps them once the badge reached a verdict
         return fetch
 
     @property
     def requests_made(self) -> int:
-        return self.shared.requests_made
+        return sum(fetcher.requests_made for fetcher in self._fetchers)
 
     def close(self) -> None:
         self.keep_alive.close()
@@ -329,10 +336,11 @@ def reverify_batch(
                 counts["postponed"] += 1
                 postponed.append(badge.pk)
                 continue
+            badge_fetch = fetch.for_badge(badge)
             try:
                 result = verify(
                     services._stored_source(badge),
-                    fetch=fetch.for_badge(badge),
+                    fetch=badge_fetch,
                     now=now,
                     identities=identities.get(badge.owner_id, []),
                 )
@@ -342,17 +350,20 @@ def reverify_batch(
                 postponed.append(badge.pk)
                 retry_after = max(retry_after, busy.retry_after)
                 continue
-            except Exception:  # one badge never fails the batch; its lease makes it due again
-                logger.exception("re-check of badge %s failed", badge.pk)
+            except Exception as error:  # one badge never fails the batch, nor freezes (recheck_rules)
+                logger.exception("Re-check of badge %s raised; recorded as could not re-check", badge.pk)
                 counts["failed"] += 1
-                continue
+                result = could_not_recheck(error)
+            result = tolerate_one_unreadable_answer(result, list(badge.checks or []))
+            if result.status in DEFINITIVE_STATUSES:
+                commit_documents(badge_fetch)
             results[badge.pk] = (result, int((time.monotonic() - started) * 1000))
     finally:
         if fetcher is None:
             fetch.close()
     by_id = {badge.pk: badge for badge in badges}
     changed_owners = _write(by_id, results, lease=lease, trigger=trigger, now=now)
-    counts["checked"] = len(results)
+    counts["checked"] = len(results) - counts["failed"]
     if changed_owners:
         badges_changed.send(sender=Badge, owner_ids=changed_owners)
     if postponed and requeue is not None:

@@ -191,7 +191,8 @@ class Analysis:
     document; each used to expand it again. Here the expansion (with dropped-term detection) runs
     once and the canonical N-Quads are built from its result. When the document holds relative
     IRIs (the check's sentinel base would show in the output), canonicalisation falls back to the
-    plain path, so the canonical form is always exactly what ``pyld.normalize`` gives.
+    plain path (``canonize``), so the canonical form is always exactly what ``pyld.normalize``
+    gives. Both paths run under the canonicalisation work budget.
 
     >>> doc = {"@context": {"@vocab": "https://e.org/"}, "@id": "urn:x", "n": "1"}
     >>> analysis = Analysis(doc)
@@ -220,7 +221,7 @@ class Analysis:
                 canonical = _canonize_expanded(self._expanded)
                 self._expanded = None  # consumed (pyld's node map works on it in place)
             if canonical is None or _SENTINEL_BASE in canonical:
-                canonical = _run(pyld.normalize, self.document, algorithm="URDNA2015", format="application/n-quads")
+                canonical = canonize(self.document)
             self._canonical = canonical
         return self._canonical
 
@@ -245,8 +246,9 @@ class Analysis:
 
 
 def _canonicaliser() -> Any:
-    """The RDFC-1.0 (URDNA2015) implementation both paths use; the one place to bound its work."""
-    return pyld.URDNA2015()
+    """The RDFC-1.0 (URDNA2015) implementation of the one-expansion path, under the same work
+    budget as ``canonize`` (a poison graph is refused here too)."""
+    return _BudgetedURDNA2015(CANONICALISATION_BUDGET)
 
 
 def _canonize_expanded(expanded: Any) -> str | None:

@@ -120,12 +120,14 @@ def test_a_badge_that_breaks_does_not_fail_the_batch(user, issuer_server, monkey
         return real(badge)
 
     monkeypatch.setattr(batch.services, "_stored_source", stored_source)
-    before = Badge.objects.get(pk=broken.pk).last_checked_at
 
     counts = reverify_batch([b.pk for b, _ in pairs])
 
     assert counts["checked"] == 2 and counts["failed"] == 1
-    assert Badge.objects.get(pk=broken.pk).last_checked_at == before
+    # Never frozen: recorded as "could not re-check" (with back-off), the last verdict still shown.
+    broken = Badge.objects.get(pk=broken.pk)
+    assert broken.status == Status.UNREACHABLE and broken.status_now == Status.VALID
+    assert [Badge.objects.get(pk=b.pk).status for b, _ in (pairs[0], pairs[2])] == [Status.VALID, Status.VALID]
 
 
 def test_a_stale_lease_checks_nothing(user, issuer_server):

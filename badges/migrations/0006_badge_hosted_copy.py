@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0003_notice_reasons_expiry_warnings'),
+        ('badges', '0005_pending_imports'),
     ]
 
     operations = [
