@@ -194,13 +194,22 @@ class BadgeImportFileSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A baked PNG or SVG, or a .json/.jwt file.")
 
 
+class QueryText(serializers.CharField):
+    """A text query parameter: a NUL character (which no name or tag holds) matches nothing
+    instead of failing the request, so every string the schema allows is answered."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data.replace("\x00", "\ufffd") if isinstance(data, str) else data)
+        return value
+
+
 class BadgeListFilterSerializer(serializers.Serializer):
     # Blank means "any", as on the wallet page (an empty form field is sent as ?issuer=).
     status = serializers.ChoiceField(
         choices=Status.choices, required=False, allow_blank=True, help_text="The live status."
     )
-    issuer = serializers.CharField(required=False, allow_blank=True, help_text="The issuer's exact name.")
-    tag = serializers.CharField(required=False, allow_blank=True, help_text="One of the badge's tags.")
+    issuer = QueryText(required=False, allow_blank=True, help_text="The issuer's exact name.")
+    tag = QueryText(required=False, allow_blank=True, help_text="One of the badge's tags.")
 
 
 class NotificationBadgeSerializer(serializers.ModelSerializer):

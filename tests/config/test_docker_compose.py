@@ -101,7 +101,7 @@ def test_commands_name_modules_and_urls_that_exist(compose):
     module = gunicorn[1].replace(".", "/") + ".py"
     assert (ROOT / module).exists()
     health_url = services["web"]["healthcheck"]["test"][-1]
-    assert resolve(urlsplit(health_url).path).func.__name__ == "healthz"
+    assert resolve(urlsplit(health_url).path).func.__name__ in ("healthz", "readyz")
     for name in ("worker", "beat"):
         words = command_of(services[name])
         assert words[:3] == ["celery", "-A", "config"] and words[3] == name
