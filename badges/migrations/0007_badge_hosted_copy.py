@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0005_pending_imports'),
+        ('badges', '0006_badge_endorsements_contained'),
     ]
 
     operations = [
