@@ -51,11 +51,20 @@ def test_the_second_anonymous_visit_costs_no_sql_and_sets_no_cookie(client, page
     assert "csrfmiddlewaretoken" not in first.content.decode()
 
 
-def test_the_badge_page_and_qr_page_are_cached_too(client, unlisted_portfolio, badge, django_assert_num_queries):
-    for url in (f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/", f"/p/{unlisted_portfolio.slug}/qr/"):
-        client.get(url)
-        with django_assert_num_queries(0):
-            assert client.get(url).status_code == 200
+def test_the_qr_page_is_cached_too(client, unlisted_portfolio, badge, django_assert_num_queries):
+    url = f"/p/{unlisted_portfolio.slug}/qr/"
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+def test_a_page_with_a_per_visitor_form_is_never_stored(client, unlisted_portfolio, badge):
+    # The public badge page carries the viewer checks' forms (a CSRF token per visitor): it is
+    # rendered for each visitor, never shared from the cache.
+    url = f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/"
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert "ETag" not in second or second["Cache-Control"] != "public, max-age=0, must-revalidate"
 
 
 def test_a_conditional_request_gets_304_while_nothing_changed(client, page, badge, unlisted_portfolio):
