@@ -76,16 +76,24 @@ def recipients_in(payload: str) -> tuple[Recipient, ...]:
 
 def _once_per_run(fetch: Fetch) -> Fetch:
     """One request per document and run: a pasted URL is fetched to see what it is, then asked for
-    again by its ``id`` as the authoritative copy; both are the same answer of the same moment."""
-    seen: dict[tuple[str, bool], Fetched] = {}
+    again by its ``id`` as the authoritative copy; both are the same answer of the same moment.
+    Everything else about ``fetch`` (e.g. its ``allow_hosts``) reads through unchanged."""
+    return _FetchOnce(fetch)
 
-    def fetch_once(url: str, *, kind: str = "json") -> Fetched:
+
+class _FetchOnce:
+    def __init__(self, fetch: Fetch) -> None:
+        self._fetch = fetch
+        self._seen: dict[tuple[str, bool], Fetched] = {}
+
+    def __call__(self, url: str, *, kind: str = "json") -> Fetched:
         key = (url, kind == "image")
-        if key not in seen:
-            seen[key] = fetch(url, kind=kind)
-        return seen[key]
+        if key not in self._seen:
+            self._seen[key] = self._fetch(url, kind=kind)
+        return self._seen[key]
 
-    return fetch_once
+    def __getattr__(self, name: str):
+        return getattr(self._fetch, name)
 
 
 class _RevokedAtSource(Exception):
