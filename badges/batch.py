@@ -50,6 +50,9 @@ badges_changed = Signal()
 WRITTEN_FIELDS = [
     "status",
     "checks",
+    "last_definitive_checks",
+    "endorsements",
+    "contained",
     "last_checked_at",
     "last_definitive_status",
     "last_definitive_at",
@@ -432,6 +435,8 @@ def _write(by_id: dict[int, Badge], results: dict, *, lease: str | None, trigger
 
 _STATE_FIELDS = (
     "status",
+    "checks",
+    "last_definitive_checks",
     "last_checked_at",
     "last_definitive_status",
     "last_definitive_at",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('badges', '0006_badge_endorsements_contained'),
+        ('badges', '0008_awaiting_address_and_viewer_label'),
     ]
 
     operations = [
