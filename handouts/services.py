@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from badges.models import Badge, Status
 from config.site import absolute_url
+from growth.services import reflections_for_pack
 from wallet.models import Portfolio
 
 from .models import Pack, PackItem
@@ -93,9 +94,15 @@ def create_pack(*, portfolio: Portfolio, audience: str, note: str = "", now: dat
         learner_name=owner.public_name,
         created_at=now,
     )
-    badges = portfolio.public_badges().select_related("owner")
+    badges = list(portfolio.public_badges().select_related("owner"))
+    reflections = reflections_for_pack(badges)
     PackItem.objects.bulk_create(
-        PackItem(pack=pack, number=number, badge=badge, submitted=freeze(badge, now=now))
+        PackItem(
+            pack=pack,
+            number=number,
+            badge=badge,
+            submitted={**freeze(badge, now=now), "reflection": reflections.get(badge.pk)},
+        )
         for number, badge in enumerate(badges, start=1)
     )
     return pack

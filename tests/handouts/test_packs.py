@@ -6,6 +6,7 @@ import pytest
 
 from badges.models import Badge, Status
 from badges.services import remove_badge
+from growth.models import Reflection
 from handouts.models import Pack
 from tests.factories import make_badge
 from wallet.services import add_badge_to_portfolio, reset_portfolio_link, set_portfolio_badges
@@ -134,3 +135,24 @@ def test_the_pack_page_costs_the_same_queries_for_1_or_10_badges(auth_client, us
 
     assert response.content.decode().count('class="pack-row"') == 10
     assert len(for_ten) == len(for_one) <= 3
+
+
+def test_a_reflection_marked_for_packs_is_frozen_into_the_pack_and_shown_to_the_reader(
+    client, auth_client, portfolio, badge
+):
+    Reflection.objects.create(badge=badge, did="Built a survey analysis", learned="pandas", in_packs=True)
+    pack = make_pack(auth_client, portfolio)
+
+    badge.reflection.delete()  # later edits never change what was submitted
+    page = client.get(f"/k/{pack.token}/1/").content.decode()
+
+    assert pack.items.get().submitted["reflection"]["did"] == "Built a survey analysis"
+    assert "Built a survey analysis" in page
+
+
+def test_a_reflection_not_marked_for_packs_stays_out_of_the_pack(client, auth_client, portfolio, badge):
+    Reflection.objects.create(badge=badge, did="Private thoughts", public=True, in_packs=False)
+    pack = make_pack(auth_client, portfolio)
+
+    assert pack.items.get().submitted["reflection"] is None
+    assert "Private thoughts" not in client.get(f"/k/{pack.token}/1/").content.decode()
