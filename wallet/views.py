@@ -404,7 +404,9 @@ def public_page(view=None, *, whole_page_cache: bool = False):
             request.anonymous_public_page = True  # base.html: a language switch without a token
             entry = page_cache.lookup(request)
             if entry is not None:
-                if entry.share_link_id is not None:
+                if entry.share_link_id is not None and counts_as_view(
+                    user=request.user, user_agent=request.headers.get("User-Agent", ""), owner_id=entry.owner_id
+                ):
                     record_share_link_view(link=ShareLink(pk=entry.share_link_id))
                 return page_cache.respond(request, entry)
         try:
@@ -480,11 +482,13 @@ def _is_uuid(value: str) -> bool:
 @public_page(whole_page_cache=True)
 def public_portfolio(request, reach: Reach):
     portfolio = reach.portfolio
+    if reach.link is not None:
+        # A later visit served from the cache is counted by the same rule (public_page).
+        request.counted_share_link_id = reach.link.pk
     if reach.link is not None and counts_as_view(
         user=request.user, user_agent=request.headers.get("User-Agent", ""), owner_id=portfolio.owner_id
     ):
         record_share_link_view(link=reach.link)
-        request.counted_share_link_id = reach.link.pk
     page_url = reach.page_url()
     badges = _public_entries(portfolio)
     ctx = {
