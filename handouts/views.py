@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST
 from badges.downloads import hosted_copy_url, public_download_allowed
 from badges.files import badge_image_response, baked_download_response, fallback_badge_png
 from badges.models import Badge, Status
+from badges.viewer_checks import issued_to, verify_now
 from wallet import previews
 from wallet.links import permanent_badge_url as permanent_url
 from wallet.models import BadgeLink, Portfolio
 from wallet.qr import make_qr
 from wallet.services import set_permanent_link_enabled, share_urls
+from wallet.viewer_views import RecipientForm, viewer_limited
 from wallet.wording import badge_description, preview_subtitle
 
 from .forms import PackForm
@@ -83,9 +85,7 @@ def _linked_badge(code: str) -> tuple[BadgeLink, Badge]:
     return link, link.badge
 
 
-@_gone_page
-def badge_link(request, code: str):
-    link, badge = _linked_badge(code)
+def _badge_link_context(link: BadgeLink, badge: Badge) -> dict:
     page_url = permanent_url(link)
     status = viewer_status(badge)
     ctx = {
@@ -100,8 +100,47 @@ def badge_link(request, code: str):
         "preview_url": page_url + "preview.png",
         # Sharing actions only for a badge that is valid now.
         "share": share_urls(url=page_url, text=badge.name) if status == Status.VALID else None,
+        "verify_now_url": reverse("badge_link_verify_now", args=[link.code]),
+        "recipient_check_url": reverse("badge_link_recipient_check", args=[link.code]),
     }
-    return render(request, "handouts/badge_link.html", ctx)
+    return ctx
+
+
+def _badge_link_page(request, link: BadgeLink, badge: Badge, status: int = HTTPStatus.OK, **extra):
+    ctx = _badge_link_context(link, badge)
+    ctx.update(extra)
+    return render(request, "handouts/badge_link.html", ctx, status=status)
+
+
+@_gone_page
+def badge_link(request, code: str):
+    link, badge = _linked_badge(code)
+    return _badge_link_page(request, link, badge)
+
+
+@require_POST
+@_gone_page
+def badge_link_verify_now(request, code: str):
+    """The viewer checks of public badge pages (wallet.viewer_views), on the permanent page."""
+    link, badge = _linked_badge(code)
+    if viewer_limited(request, badge, "verify"):
+        return _badge_link_page(request, link, badge, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="verify")
+    outcome = verify_now(badge)
+    badge.refresh_from_db()
+    return _badge_link_page(request, link, badge, viewer_check=outcome)
+
+
+@require_POST
+@_gone_page
+def badge_link_recipient_check(request, code: str):
+    link, badge = _linked_badge(code)
+    if viewer_limited(request, badge, "recipient"):
+        return _badge_link_page(request, link, badge, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="recipient")
+    form = RecipientForm(request.POST)
+    if not form.is_valid():
+        return _badge_link_page(request, link, badge, HTTPStatus.BAD_REQUEST, recipient_invalid=True)
+    matched = issued_to(badge, form.cleaned_data["email"])
+    return _badge_link_page(request, link, badge, recipient_answer="match" if matched else "no_match")
 
 
 @_gone_page

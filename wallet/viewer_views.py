@@ -28,7 +28,8 @@ def _viewer(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _limited(request, reach: Reach, badge, scope: str) -> bool:
+def viewer_limited(request, badge, scope: str) -> bool:
+    """Count one viewer check of ``badge``; True once the viewer or the badge used up the window."""
     per_viewer, per_badge, window = settings.VIEWER_CHECK_LIMITS[scope]
     return not (
         take(f"{scope}:viewer", _viewer(request), limit=per_viewer, per_seconds=window)
@@ -46,7 +47,7 @@ def _page(request, reach: Reach, badge, status: int = HTTPStatus.OK, **extra):
 @public_page
 def public_verify_now(request, reach: Reach, public_id):
     badge = _public_badge(reach, public_id)
-    if _limited(request, reach, badge, "verify"):
+    if viewer_limited(request, badge, "verify"):
         return _page(request, reach, badge, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="verify")
     outcome = verify_now(badge)
     badge.refresh_from_db()
@@ -57,7 +58,7 @@ def public_verify_now(request, reach: Reach, public_id):
 @public_page
 def public_recipient_check(request, reach: Reach, public_id):
     badge = _public_badge(reach, public_id)
-    if _limited(request, reach, badge, "recipient"):
+    if viewer_limited(request, badge, "recipient"):
         return _page(request, reach, badge, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="recipient")
     form = RecipientForm(request.POST)
     if not form.is_valid():
