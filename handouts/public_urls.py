@@ -22,4 +22,10 @@ urlpatterns = [
     path("k/<str:token>/qr.<qrkind:kind>", views.pack_qr, name="pack_qr"),
     path("k/<str:token>/<int:number>/", views.pack_item_page, name="pack_item"),
     path("k/<str:token>/<int:number>/image", views.pack_item_image, name="pack_item_image"),
+    path("k/<str:token>/<int:number>/verify-now", views.pack_item_verify_now, name="pack_item_verify_now"),
+    path(
+        "k/<str:token>/<int:number>/recipient-check",
+        views.pack_item_recipient_check,
+        name="pack_item_recipient_check",
+    ),
 ]

@@ -215,11 +215,56 @@ def pack_page(request, token: str):
     return render(request, "handouts/pack.html", ctx)
 
 
+def _pack_item(token: str, number: int) -> tuple[Pack, PackItem]:
+    pack = _active_pack(token)
+    return pack, get_object_or_404(pack.items.select_related("badge__owner"), number=number)
+
+
+def _pack_item_page(request, pack: Pack, item: PackItem, status: int = HTTPStatus.OK, **extra):
+    ctx = {"pack": pack, "item": item, "frozen": item.submitted}
+    if item.badge is not None:
+        ctx["badge"] = item.badge
+        ctx["verify_now_url"] = reverse("pack_item_verify_now", args=[pack.token, item.number])
+        ctx["recipient_check_url"] = reverse("pack_item_recipient_check", args=[pack.token, item.number])
+    ctx.update(extra)
+    return render(request, "handouts/pack_item.html", ctx, status=status)
+
+
 @_gone_page
 def pack_item_page(request, token: str, number: int):
-    pack = _active_pack(token)
-    item = get_object_or_404(pack.items.select_related("badge__owner"), number=number)
-    return render(request, "handouts/pack_item.html", {"pack": pack, "item": item, "frozen": item.submitted})
+    pack, item = _pack_item(token, number)
+    return _pack_item_page(request, pack, item)
+
+
+def _live_pack_item(token: str, number: int) -> tuple[Pack, PackItem]:
+    pack, item = _pack_item(token, number)
+    if item.badge is None:  # removed from the wallet after submission: nothing left to check
+        raise Http404
+    return pack, item
+
+
+@require_POST
+@_gone_page
+def pack_item_verify_now(request, token: str, number: int):
+    pack, item = _live_pack_item(token, number)
+    if viewer_limited(request, item.badge, "verify"):
+        return _pack_item_page(request, pack, item, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="verify")
+    outcome = verify_now(item.badge)
+    item.badge.refresh_from_db()
+    return _pack_item_page(request, pack, item, viewer_check=outcome)
+
+
+@require_POST
+@_gone_page
+def pack_item_recipient_check(request, token: str, number: int):
+    pack, item = _live_pack_item(token, number)
+    if viewer_limited(request, item.badge, "recipient"):
+        return _pack_item_page(request, pack, item, HTTPStatus.TOO_MANY_REQUESTS, viewer_limited="recipient")
+    form = RecipientForm(request.POST)
+    if not form.is_valid():
+        return _pack_item_page(request, pack, item, HTTPStatus.BAD_REQUEST, recipient_invalid=True)
+    matched = issued_to(item.badge, form.cleaned_data["email"])
+    return _pack_item_page(request, pack, item, recipient_answer="match" if matched else "no_match")
 
 
 @_gone_page
