@@ -66,6 +66,11 @@ def freeze(badge: Badge, *, now: datetime) -> dict[str, Any]:
         "name": badge.name,
         "issuer_name": badge.issuer_name,
         "issuer_url": badge.issuer_url,
+        # The issuer identity the checks proved, as the issuer line on every page shows it.
+        "verified_issuer": badge.verified_issuer,
+        "registered_issuer_name": badge.registered_issuer_name,
+        "issuer_homepage_elsewhere": badge.issuer_homepage_elsewhere,
+        "issuer_homepage_host": badge.issuer_homepage_host,
         "description": badge.description,
         "criteria_url": badge.criteria_url,
         "criteria_narrative": badge.criteria_narrative,

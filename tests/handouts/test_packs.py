@@ -156,3 +156,17 @@ def test_a_reflection_not_marked_for_packs_stays_out_of_the_pack(client, auth_cl
 
     assert pack.items.get().submitted["reflection"] is None
     assert "Private thoughts" not in client.get(f"/k/{pack.token}/1/").content.decode()
+
+
+def test_a_pack_freezes_the_verified_issuer_identity_and_the_reader_sees_it(client, auth_client, portfolio, badge):
+    badge.verified_issuer = "learning.example.jp"
+    badge.save(update_fields=["verified_issuer"])
+    pack = make_pack(auth_client, portfolio)
+
+    badge.verified_issuer = ""
+    badge.save(update_fields=["verified_issuer"])
+
+    assert pack.items.get().submitted["verified_issuer"] == "learning.example.jp"
+    assert (
+        '<strong class="identifier">learning.example.jp</strong>' in client.get(f"/k/{pack.token}/1/").content.decode()
+    )

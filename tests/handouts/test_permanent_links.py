@@ -115,3 +115,13 @@ def test_a_badges_qr_code_on_a_portfolio_page_holds_its_permanent_link(client, u
     assert svg == make_qr(f"http://127.0.0.1:8000/b/{link.code}/")
     reset_portfolio_link(portfolio=unlisted_portfolio)
     assert client.get(f"/b/{link.code}/").status_code == 200
+
+
+def test_the_permanent_page_names_the_verified_issuer_identity_beside_the_declared_name(client, badge):
+    badge.verified_issuer = "learning.example.jp"
+    badge.save(update_fields=["verified_issuer"])
+
+    html = client.get(f"/b/{permanent_link(badge=badge).code}/").content.decode()
+
+    assert '<strong class="identifier">learning.example.jp</strong>' in html
+    assert 'class="issuer-claim"' in html  # the name is marked as self-declared
