@@ -18,12 +18,12 @@ from badges.downloads import hosted_copy_url, public_download_allowed
 from badges.files import badge_image_response, baked_download_response, fallback_badge_png
 from badges.models import Badge, Status
 from badges.viewer_checks import issued_to, verify_now
-from wallet import previews
+from wallet import page_cache, previews
 from wallet.links import permanent_badge_url as permanent_url
 from wallet.models import BadgeLink, Portfolio
 from wallet.qr import make_qr
 from wallet.services import set_permanent_link_enabled, share_urls
-from wallet.viewer_views import RecipientForm, viewer_limited
+from wallet.viewer_views import RecipientForm, viewer_check, viewer_limited
 from wallet.wording import badge_description, preview_subtitle
 
 from .forms import PackForm
@@ -76,6 +76,14 @@ def _qr_data_uri(url: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _owner_of_link(code: str, **_kwargs) -> int | None:
+    return BadgeLink.objects.filter(code=code).values_list("badge__owner_id", flat=True).first()
+
+
+def _owner_of_pack(token: str, **_kwargs) -> int | None:
+    return Pack.objects.filter(token=token).values_list("owner_id", flat=True).first()
+
+
 def _linked_badge(code: str) -> tuple[BadgeLink, Badge]:
     link = get_object_or_404(BadgeLink.objects.select_related("badge__owner"), code=code)
     if link.badge is None:
@@ -112,13 +120,14 @@ def _badge_link_page(request, link: BadgeLink, badge: Badge, status: int = HTTPS
     return render(request, "handouts/badge_link.html", ctx, status=status)
 
 
+@page_cache.whole_page(_owner_of_link)
 @_gone_page
 def badge_link(request, code: str):
     link, badge = _linked_badge(code)
     return _badge_link_page(request, link, badge)
 
 
-@require_POST
+@viewer_check
 @_gone_page
 def badge_link_verify_now(request, code: str):
     """The viewer checks of public badge pages (wallet.viewer_views), on the permanent page."""
@@ -130,7 +139,7 @@ def badge_link_verify_now(request, code: str):
     return _badge_link_page(request, link, badge, viewer_check=outcome)
 
 
-@require_POST
+@viewer_check
 @_gone_page
 def badge_link_recipient_check(request, code: str):
     link, badge = _linked_badge(code)
@@ -149,6 +158,7 @@ def badge_link_qr(request, code: str, kind: str):
     return _qr_response(permanent_url(link), kind, download_name="manabi-qr-badge", download="download" in request.GET)
 
 
+@page_cache.whole_page(_owner_of_link)
 @_gone_page
 def badge_link_qr_page(request, code: str):
     link, _badge = _linked_badge(code)
@@ -208,6 +218,7 @@ def _items(pack: Pack) -> list[PackItem]:
     return list(pack.items.select_related("badge__owner"))
 
 
+@page_cache.whole_page(_owner_of_pack)
 @_gone_page
 def pack_page(request, token: str):
     pack = _active_pack(token)
@@ -230,6 +241,7 @@ def _pack_item_page(request, pack: Pack, item: PackItem, status: int = HTTPStatu
     return render(request, "handouts/pack_item.html", ctx, status=status)
 
 
+@page_cache.whole_page(_owner_of_pack)
 @_gone_page
 def pack_item_page(request, token: str, number: int):
     pack, item = _pack_item(token, number)
@@ -243,7 +255,7 @@ def _live_pack_item(token: str, number: int) -> tuple[Pack, PackItem]:
     return pack, item
 
 
-@require_POST
+@viewer_check
 @_gone_page
 def pack_item_verify_now(request, token: str, number: int):
     pack, item = _live_pack_item(token, number)
@@ -254,7 +266,7 @@ def pack_item_verify_now(request, token: str, number: int):
     return _pack_item_page(request, pack, item, viewer_check=outcome)
 
 
-@require_POST
+@viewer_check
 @_gone_page
 def pack_item_recipient_check(request, token: str, number: int):
     pack, item = _live_pack_item(token, number)

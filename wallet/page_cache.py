@@ -1,11 +1,12 @@
 """Whole public pages for anonymous visitors, served from the cache.
 
-A public page (portfolio, badge, QR page) is rendered once per page and language and kept as a
-whole response; the next visitor gets those bytes without a database query. Correctness comes from
-a version per learner, kept in the cache and bumped on every write that can change what their
-public pages show (a portfolio, its order, its share links, any of their badges, their display
-name): a cached page records the version it was rendered under and is used only while that is
-still the current one. Reads never query the database for it. Entries also expire after
+A public page (portfolio, badge and QR pages, a badge's permanent page /b/, a submission pack's
+pages /k/) is rendered once per page and language and kept as a whole response; the next visitor
+gets those bytes without a database query. Correctness comes from a version per learner, kept in
+the cache and bumped on every write that can change what their public pages show (a portfolio,
+its order, its share links, any of their badges, a badge's permanent link, their packs, their
+display name): a cached page records the version it was rendered under and is used only while
+that is still the current one. Reads never query the database for it. Entries also expire after
 PUBLIC_PAGE_CACHE_SECONDS, because time alone can change a page (a badge's expiry date passing,
 a share link's last day ending).
 
@@ -16,11 +17,13 @@ Signed-in visitors (the owner checking their page) always get a fresh render, ma
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -196,3 +199,33 @@ def respond(request, entry: Entry) -> HttpResponse:
 def mark_signed_in(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = SIGNED_IN_CACHE_CONTROL
     return response
+
+
+def whole_page(owner_of: Callable[..., int | None]):
+    """Serve a public page view whole from the cache to anonymous visitors (like ``public_page``).
+
+    ``owner_of(**kwargs)`` names the learner whose writes change the page, from the URL's own
+    arguments; it runs only on a miss, before the view reads anything, so the version it reads
+    is never newer than the rows the page is rendered from. None (no such page): no caching.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, **kwargs):
+            if not is_anonymous_read(request):
+                return mark_signed_in(view(request, **kwargs))
+            request.anonymous_public_page = True  # base.html: a language switch without a token
+            entry = lookup(request)
+            if entry is not None:
+                return respond(request, entry)
+            owner_id = owner_of(**kwargs)
+            version = None if owner_id is None else current_version(owner_id)
+            response = view(request, **kwargs)
+            if owner_id is None:
+                return response
+            entry = store(request, response, owner_id=owner_id, version=version, share_link_id=None)
+            return response if entry is None else respond(request, entry)
+
+        return wrapper
+
+    return decorate

@@ -13,7 +13,7 @@ from badges.batch import badges_changed
 from badges.models import Badge
 
 from . import page_cache
-from .models import Portfolio, ShareLink
+from .models import BadgeLink, Portfolio, ShareLink
 
 
 def _badge_changed(sender, instance: Badge, **kwargs) -> None:
@@ -26,6 +26,13 @@ def _portfolio_changed(sender, instance: Portfolio, **kwargs) -> None:
 
 def _share_link_changed(sender, instance: ShareLink, **kwargs) -> None:
     owner_id = Portfolio.objects.filter(pk=instance.portfolio_id).values_list("owner_id", flat=True).first()
+    page_cache.changed(owner_id)
+
+
+def _badge_link_changed(sender, instance: BadgeLink, created: bool = False, **kwargs) -> None:
+    if created:  # made on first view of a badge page, which already shows it: nothing cached is wrong
+        return
+    owner_id = Badge.objects.filter(pk=instance.badge_id).values_list("owner_id", flat=True).first()
     page_cache.changed(owner_id)
 
 
@@ -44,4 +51,5 @@ def connect() -> None:
         signal.connect(_badge_changed, sender=Badge, dispatch_uid="public-pages-badge")
         signal.connect(_portfolio_changed, sender=Portfolio, dispatch_uid="public-pages-portfolio")
         signal.connect(_share_link_changed, sender=ShareLink, dispatch_uid="public-pages-share-link")
+        signal.connect(_badge_link_changed, sender=BadgeLink, dispatch_uid="public-pages-badge-link")
         signal.connect(_learner_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="public-pages-learner")

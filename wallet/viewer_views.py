@@ -3,16 +3,25 @@
 Thin views over ``badges.viewer_checks``: rate-limited per viewer (IP address) and per badge,
 no login, and the answer rendered on the same public badge page. The recipient form never echoes
 what was typed, so no response can carry the address on file.
+
+The forms carry no CSRF token: the pages they sit on are served whole from a shared cache to
+every visitor (page_cache), and a per-visitor token would make each copy private. A token would
+protect nothing here either: these checks act for nobody's account and answer only the browser
+that asked. What a forged cross-site form could still do (spend the rate limit) is refused by the
+browser's own headers instead: ``Sec-Fetch-Site`` and ``Origin`` must not name another site.
 """
 
 from __future__ import annotations
 
+import functools
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from badges.viewer_checks import issued_to, take, verify_now
@@ -22,6 +31,33 @@ from .views import Reach, _public_badge, public_badge_context, public_page
 
 class RecipientForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address the person gave you"), max_length=254)
+
+
+def sent_from_another_site(request) -> bool:
+    """What the browser says about where the form was sent from (absent headers: not a browser form)."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return False
+    parts = urlsplit(origin)
+    return parts.scheme != request.scheme or parts.netloc != request.get_host()
+
+
+def viewer_check(view):
+    """A viewer check's form target: POST only, no CSRF token (see above), not from another site."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if sent_from_another_site(request):
+            return render(request, "403_csrf.html", status=HTTPStatus.FORBIDDEN)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _viewer(request) -> str:
@@ -43,7 +79,7 @@ def _page(request, reach: Reach, badge, status: int = HTTPStatus.OK, **extra):
     return render(request, "wallet/public_badge.html", ctx, status=status)
 
 
-@require_POST
+@viewer_check
 @public_page
 def public_verify_now(request, reach: Reach, public_id):
     badge = _public_badge(reach, public_id)
@@ -54,7 +90,7 @@ def public_verify_now(request, reach: Reach, public_id):
     return _page(request, reach, badge, viewer_check=outcome)
 
 
-@require_POST
+@viewer_check
 @public_page
 def public_recipient_check(request, reach: Reach, public_id):
     badge = _public_badge(reach, public_id)

@@ -58,13 +58,31 @@ def test_the_qr_page_is_cached_too(client, unlisted_portfolio, badge, django_ass
         assert client.get(url).status_code == 200
 
 
-def test_a_page_with_a_per_visitor_form_is_never_stored(client, unlisted_portfolio, badge):
-    # The public badge page carries the viewer checks' forms (a CSRF token per visitor): it is
-    # rendered for each visitor, never shared from the cache.
+def test_the_public_badge_page_with_its_viewer_checks_is_cached_too(
+    unlisted_portfolio, badge, django_assert_num_queries
+):
+    # Its "Verify now" and recipient forms carry no per-visitor token (wallet/viewer_views.py).
     url = f"/p/{unlisted_portfolio.slug}/b/{badge.public_id}/"
-    first, second = client.get(url), client.get(url)
-    assert first.status_code == second.status_code == 200
-    assert "ETag" not in second or second["Cache-Control"] != "public, max-age=0, must-revalidate"
+    first = Client().get(url)
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+
+    assert second.content == first.content and 'class="viewer-check"' in first.content.decode()
+    assert "csrfmiddlewaretoken" not in first.content.decode() and not first.cookies
+    assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
+
+
+def test_a_page_rendered_with_a_per_visitor_token_is_never_stored(rf, user):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from wallet import page_cache
+
+    request = rf.get("/p/anything/")
+    request.LANGUAGE_CODE = "ja"
+    get_token(request)  # what {% csrf_token %} does while rendering
+
+    assert page_cache.store(request, HttpResponse("<form>"), owner_id=user.pk, version=None, share_link_id=None) is None
 
 
 def test_a_conditional_request_gets_304_while_nothing_changed(client, page, badge, unlisted_portfolio):

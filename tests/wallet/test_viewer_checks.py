@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from badges.models import Badge
@@ -160,3 +161,22 @@ def test_viewer_checks_only_answer_post(client, user, issuer_server, limits):
     _hosted, _badge, page = publish(user, issuer_server)
     assert client.get(page + "verify-now").status_code == 405
     assert client.get(page + "recipient-check").status_code == 405
+
+
+@pytest.mark.django_db
+def test_viewer_checks_need_no_token_but_refuse_a_form_sent_from_another_site(user, issuer_server, limits):
+    _hosted, _badge, page = publish(user, issuer_server)
+    browser = Client(enforce_csrf_checks=True)  # as a real browser: no token is sent, none is needed
+
+    same_site = browser.post(page + "verify-now", HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN="http://testserver")
+    assert same_site.status_code == 200
+
+    for headers in (
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_ORIGIN": "https://attacker.example"},
+        {"HTTP_ORIGIN": "null"},
+    ):
+        for action in ("verify-now", "recipient-check"):
+            refused = browser.post(page + action, {"email": ADDRESS}, **headers)
+            assert refused.status_code == 403, (action, headers)
+            assert "another site" in refused.content.decode() or "別のサイト" in refused.content.decode()
