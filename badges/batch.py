@@ -36,6 +36,7 @@ from badges.openbadges.model import Identity
 from badges.openbadges.verification import verify
 
 from . import services
+from .bulk_update import update_rows
 from .fetchers import DatabaseDocumentCache, StagedDocumentCache, commit_documents
 from .models import DEFINITIVE_STATUSES, Badge, Notification, Status, Verification
 from .recheck_rules import could_not_recheck, tolerate_one_unreadable_answer
@@ -425,7 +426,7 @@ def _write(by_id: dict[int, Badge], results: dict, *, lease: str | None, trigger
             if kind:
                 notices.append(Notification(user_id=badge.owner_id, badge=badge, kind=kind, created_at=now))
         if written:
-            Badge.objects.bulk_update(written, WRITTEN_FIELDS)
+            update_rows(written, WRITTEN_FIELDS)
         if history:
             Verification.objects.bulk_create(history)
         if notices:
