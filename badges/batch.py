@@ -17,7 +17,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -37,7 +37,7 @@ from badges.openbadges.verification import verify
 
 from . import services
 from .bulk_update import update_rows
-from .fetchers import DatabaseDocumentCache, StagedDocumentCache, commit_documents
+from .fetchers import DatabaseDocumentCache, OwnAssertionCache, StagedDocumentCache, commit_documents
 from .models import DEFINITIVE_STATUSES, Badge, Notification, Status, Verification
 from .recheck_rules import could_not_recheck, tolerate_one_unreadable_answer
 
@@ -178,36 +178,6 @@ class ProcessMemo:
 
 
 SHARED_DOCUMENTS = ProcessMemo(DatabaseDocumentCache())
-
-
-class OwnAssertionCache:
-    """The badge's own hosted assertion, kept on the badge: always revalidated (freshness 0) with
-    its ETag / Last-Modified; a 304 answers from ``badge.hosted_copy`` without any query."""
-
-    def __init__(self, badge: Badge) -> None:
-        self.badge = badge
-
-    def get(self, url: str) -> FetchedCopy | None:
-        badge = self.badge
-        if not badge.hosted_copy or not (badge.hosted_etag or badge.hosted_last_modified):
-            return None
-        return FetchedCopy(
-            body=badge.hosted_copy.encode(),
-            content_type="application/json",
-            etag=badge.hosted_etag or None,
-            last_modified=badge.hosted_last_modified or None,
-            fetched_at=datetime.min.replace(tzinfo=UTC),  # never fresh: always revalidated
-            final_url=url,
-        )
-
-    def put(self, url: str, document: FetchedCopy) -> None:
-        try:
-            text = document.body.decode("utf-8")
-        except UnicodeDecodeError:
-            return  # not JSON text: not kept (the next check fetches it in full)
-        self.badge.hosted_copy = text
-        self.badge.hosted_etag = (document.etag or "")[:500]
-        self.badge.hosted_last_modified = (document.last_modified or "")[:100]
 
 
 class _KeptPool:

@@ -12,7 +12,7 @@ old rows and keeps the table under a size cap.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -150,14 +150,48 @@ def purge_document_cache(*, now=None) -> dict[str, int]:
     return {"aged": aged, "capped": capped}
 
 
+class OwnAssertionCache:
+    """The badge's own hosted assertion, kept on the badge: always revalidated (freshness 0) with
+    its ETag / Last-Modified; a 304 answers from ``badge.hosted_copy`` without any query."""
+
+    def __init__(self, badge: Badge) -> None:
+        self.badge = badge
+        self.updated = False  # a new copy came: the caller writes the badge's hosted_* fields
+
+    def get(self, url: str) -> FetchedCopy | None:
+        badge = self.badge
+        if not badge.hosted_copy or not (badge.hosted_etag or badge.hosted_last_modified):
+            return None
+        return FetchedCopy(
+            body=badge.hosted_copy.encode(),
+            content_type="application/json",
+            etag=badge.hosted_etag or None,
+            last_modified=badge.hosted_last_modified or None,
+            fetched_at=datetime.min.replace(tzinfo=UTC),  # never fresh: always revalidated
+            final_url=url,
+        )
+
+    def put(self, url: str, document: FetchedCopy) -> None:
+        try:
+            text = document.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return  # not JSON text: not kept (the next check fetches it in full)
+        self.badge.hosted_copy = text
+        self.badge.hosted_etag = (document.etag or "")[:500]
+        self.badge.hosted_last_modified = (document.last_modified or "")[:100]
+        self.updated = True
+
+
 def reverify_fetch(badge: Badge) -> Fetch:
     """A polite fetcher for re-checking ``badge``: its own assertion URL is always revalidated
-    (freshness 0, so a revocation is seen on the next check), everything else is shared."""
+    (freshness 0, so a revocation is seen on the next check) with the validators kept on the badge
+    (a 304 costs no download), everything else is shared."""
     limiter = HostLimiter()
     own_urls = {url for url in (badge.badge_id, badge.source_url) if url.startswith(("http://", "https://"))}
     cache = StagedDocumentCache(own_urls=frozenset(own_urls))
     shared = badge_fetcher(limiter=limiter, cache=cache)
-    own = badge_fetcher(limiter=limiter, freshness=timedelta(0), cache=cache)
+    own_copy = OwnAssertionCache(badge)
+    own = badge_fetcher(limiter=limiter, freshness=timedelta(0), cache=own_copy)
 
     seen: dict[tuple[str, bool], Fetched] = {}
 
@@ -170,6 +204,7 @@ def reverify_fetch(badge: Badge) -> Fetch:
         return seen[key]
 
     fetch.cache = cache  # for commit_documents()
+    fetch.own_copy = own_copy  # type: ignore[attr-defined]  # reverify_badge keeps a new copy's validators
     # Keys may come over plain http only from allow-listed (test) hosts: the core asks the fetcher.
     fetch.allow_hosts = shared.allow_hosts  # type: ignore[attr-defined]
     return fetch

@@ -538,6 +538,10 @@ def reverify_badge(
             _name_from_what_it_says(locked, source=Source(data="", url=locked.source_url))
         if result.payload and result.status in DEFINITIVE_STATUSES:
             locked.raw_payload = result.payload
+        own_copy = getattr(fetch, "own_copy", None)
+        if own_copy is not None and own_copy.updated:  # the issuer's new copy and its validators
+            for field in ("hosted_copy", "hosted_etag", "hosted_last_modified"):
+                setattr(locked, field, getattr(badge, field))
         if result.badge is not None and result.status in DEFINITIVE_STATUSES:
             locked.recipient_identity = _matched_identity(result.badge, identities)
         _apply_result(locked, result, now=now)

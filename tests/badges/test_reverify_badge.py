@@ -158,3 +158,26 @@ def test_healthy_badges_are_rechecked_about_daily_with_jitter_and_failures_back_
 
     expiring = Badge(owner=user, status=Status.VALID, expires_on=now + timedelta(hours=2))
     assert next_check_time(expiring, now=now) == now + timedelta(hours=2)
+
+
+def test_a_single_recheck_revalidates_with_the_validators_kept_on_the_badge(user, issuer_server):
+    badge, hosted = imported(user, issuer_server)
+    issuer_server.serve("/assertions/1", hosted.assertion(), etag='"v1"')
+    with time_machine.travel(IMPORTED_AT + timedelta(minutes=10), tick=False):
+        reverify_badge(badge=badge)  # the first answer with an ETag: the copy and its validator are kept
+    badge.refresh_from_db()
+    assert badge.hosted_etag == '"v1"'
+
+    with time_machine.travel(IMPORTED_AT + timedelta(minutes=20), tick=False):
+        reverify_badge(badge=badge)
+
+    last = issuer_server.last_request("/assertions/1")
+    assert last.headers.get("if-none-match") == '"v1"'  # answered 304: no download, same verdict
+    badge.refresh_from_db()
+    assert badge.status == Status.VALID and badge.hosted_etag == '"v1"'
+
+    hosted.revoke()  # a new answer (410) whatever the validator: caught on the next check
+    with time_machine.travel(IMPORTED_AT + timedelta(minutes=30), tick=False):
+        reverify_badge(badge=badge)
+    badge.refresh_from_db()
+    assert badge.status == Status.REVOKED
