@@ -35,7 +35,7 @@ from badges.openbadges.fetching import Fetch, Fetched
 from badges.openbadges.model import Identity
 from badges.openbadges.verification import verify
 
-from . import services
+from . import registry, services
 from .bulk_update import update_rows
 from .fetchers import DatabaseDocumentCache, OwnAssertionCache, StagedDocumentCache, commit_documents
 from .models import DEFINITIVE_STATUSES, Badge, Notification, Status, Verification
@@ -65,9 +65,13 @@ WRITTEN_FIELDS = [
     "hosted_etag",
     "hosted_last_modified",
     "updated_at",
+    "recipient_identity",
+    "verified_issuer",
+    "registered_issuer_name",
     # Filled in from the first definitive check of a badge imported while its issuer was down.
     "spec_version",
     "format",
+    "source_kind",
     "badge_id",
     "badge_class_id",
     "name",
@@ -336,7 +340,7 @@ def reverify_batch(
         if fetcher is None:
             fetch.close()
     by_id = {badge.pk: badge for badge in badges}
-    changed_owners = _write(by_id, results, lease=lease, trigger=trigger, now=now)
+    changed_owners = _write(by_id, results, identities, lease=lease, trigger=trigger, now=now)
     counts["checked"] = len(results) - counts["failed"]
     if changed_owners:
         badges_changed.send(sender=Badge, owner_ids=changed_owners)
@@ -347,12 +351,20 @@ def reverify_batch(
     return counts
 
 
-def _write(by_id: dict[int, Badge], results: dict, *, lease: str | None, trigger: str, now: datetime) -> set[int]:
+def _write(
+    by_id: dict[int, Badge],
+    results: dict,
+    identities: dict[int, list[Identity]],
+    *,
+    lease: str | None,
+    trigger: str,
+    now: datetime,
+) -> set[int]:
     """Apply every verdict under row locks and write it all in bulk, in one transaction."""
     history: list[Verification] = []
     notices: list[Notification] = []
     written: list[Badge] = []
-    with transaction.atomic():
+    with transaction.atomic(), registry.names_remembered():
         # Lock and re-read what a concurrent manual check may have changed meanwhile.
         current = {
             row["pk"]: row
@@ -371,10 +383,15 @@ def _write(by_id: dict[int, Badge], results: dict, *, lease: str | None, trigger
             for field in _STATE_FIELDS:
                 setattr(badge, field, row[field])
             before = services._Before.of(badge)
-            if result.badge is not None and badge.status == Status.PENDING:
+            # As services.reverify_badge does, field for field (WRITTEN_FIELDS lists them all).
+            definitive = result.status in DEFINITIVE_STATUSES
+            if result.badge is not None and badge.status == Status.PENDING and definitive:
                 services._copy_parsed(badge, result.badge)
-            if result.payload and result.status in DEFINITIVE_STATUSES:
+                services._name_from_what_it_says(badge, source=services.Source(data="", url=badge.source_url))
+            if result.payload and definitive:
                 badge.raw_payload = result.payload
+            if result.badge is not None and definitive:
+                badge.recipient_identity = services._matched_identity(result.badge, identities.get(badge.owner_id, []))
             services._apply_result(badge, result, now=now)
             badge.updated_at = now
             written.append(badge)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -28,13 +31,34 @@ def _candidates(identity: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels) - 1)]
 
 
+# Inside ``names_remembered()``: identity -> official name, so a batch of one issuer's badges asks once.
+_remembered: ContextVar[dict[str, str] | None] = ContextVar("registered_names", default=None)
+
+
+@contextmanager
+def names_remembered() -> Iterator[None]:
+    """Look each identity up once within this block (a re-verification batch: one transaction)."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def registered_name(identity: str) -> str:
-    """The official name for a verified identity, or "" (one query)."""
+    """The official name for a verified identity, or "" (one query; none for an identity already
+    looked up inside ``names_remembered()``)."""
+    remembered = _remembered.get()
+    if remembered is not None and identity in remembered:
+        return remembered[identity]
     candidates = _candidates(normalise_identity(identity))
-    if not candidates:
-        return ""
-    found = dict(KnownIssuer.objects.filter(identity__in=candidates).values_list("identity", "official_name"))
-    return next((found[c] for c in candidates if c in found), "")
+    name = ""
+    if candidates:
+        found = dict(KnownIssuer.objects.filter(identity__in=candidates).values_list("identity", "official_name"))
+        name = next((found[c] for c in candidates if c in found), "")
+    if remembered is not None:
+        remembered[identity] = name
+    return name
 
 
 def refresh_badges(identity: str) -> int:

@@ -92,6 +92,85 @@ def test_sql_statements_per_batch_do_not_grow_with_the_batch(user, issuer_server
     assert len(statements) / len(ids) <= 1.5 / 5  # far below the goal of 1.5 per badge
 
 
+def test_a_batch_looks_each_issuer_up_in_the_registry_once(user, issuer_server):
+    from badges.models import KnownIssuer
+
+    pairs = hosted_badges(user, issuer_server, 12)
+    ids = [b.pk for b, _ in pairs]
+    KnownIssuer.objects.create(identity="127.0.0.1", official_name="Loopback University")
+    Badge.objects.filter(pk__in=ids).update(verified_issuer="", registered_issuer_name="")  # as never checked
+
+    with CaptureQueriesContext(connection) as captured:
+        reverify_batch(ids)
+
+    lookups = [q["sql"] for q in captured.captured_queries if "knownissuer" in q["sql"].lower()]
+    assert len(lookups) == 1
+    assert set(Badge.objects.filter(pk__in=ids).values_list("registered_issuer_name", flat=True)) == {
+        "Loopback University"
+    }
+
+
+def test_a_batch_leaves_a_badge_exactly_as_a_single_re_check_would(user, issuer_server):
+    """Two badges imported while their issuer was down, then the issuer answers: one is re-checked
+    alone (services.reverify_badge), the other in a batch. Every field a viewer or the learner sees
+    ends the same."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from badges.models import KnownIssuer
+    from badges.services import reverify_badge
+
+    KnownIssuer.objects.create(identity="127.0.0.1", official_name="Loopback University")
+    pair = []
+    for slug in ("alone", "batched"):
+        hosted = HostedBadge(issuer_server, slug=slug, recipient=user.email, hashed=False)
+        issuer_server.serve(f"/assertions/{slug}", {}, status=503)
+        png = SimpleUploadedFile(f"{slug}.png", hosted.baked_png(), content_type="image/png")
+        badge = import_badge(owner=user, upload=png)
+        assert badge.status == Status.PENDING
+        hosted.publish()
+        pair.append(badge)
+
+    reverify_badge(badge=pair[0])
+    reverify_batch([pair[1].pk])
+
+    alone, batched = (Badge.objects.get(pk=b.pk) for b in pair)
+    compared = [
+        f.attname
+        for f in Badge._meta.concrete_fields
+        if f.attname
+        not in {
+            "id",
+            "public_id",
+            "fingerprint",
+            "badge_id",
+            "source_url",
+            "raw_payload",
+            "hosted_copy",
+            "original_file",
+            "original_sha256",
+            "original_filename",
+            "thumbnail",
+            "imported_at",
+            "created_at",
+            "updated_at",
+            "last_checked_at",
+            "last_definitive_at",
+            "next_check_at",
+            "checks",
+            "last_definitive_checks",
+        }
+    ]
+    differing = {
+        name: (getattr(alone, name), getattr(batched, name))
+        for name in compared
+        if getattr(alone, name) != getattr(batched, name)
+    }
+    assert not differing
+    assert alone.status == Status.VALID and alone.registered_issuer_name == "Loopback University"
+    assert alone.recipient_identity == batched.recipient_identity == user.email
+    assert [c["name"] for c in alone.checks] == [c["name"] for c in batched.checks]
+
+
 def test_a_re_check_costs_one_conditional_request_per_hosted_badge(user, issuer_server):
     pairs = hosted_badges(user, issuer_server, 20)
     ids = [b.pk for b, _ in pairs]
