@@ -26,7 +26,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from . import ecdsa, ecdsa_sd, jsonld
+from . import ecdsa, ecdsa_sd, jsonld, proof_shapes
 from .dids import PublicKey
 from .errors import BadgeFormatError, UnsupportedError
 from .fetching import Fetch
@@ -69,7 +69,8 @@ def suite_of(proof: dict[str, Any]) -> Suite | None:
 class _Canonizer:
     """Canonicalises the unsigned document once, however many proofs it carries (from the same
     JSON-LD expansion as the context check, when the caller passes its ``jsonld.Analysis``; the
-    proof options likewise from the expansion of their undefined-term check)."""
+    proof options likewise from the expansion of their undefined-term check, or from their shape's
+    template: ``proof_shapes``)."""
 
     def __init__(self, unsigned: dict[str, Any], analysis: jsonld.Analysis | None = None) -> None:
         self.unsigned = unsigned
@@ -228,7 +229,8 @@ def _verify_proof(
     try:
         if suite.canonicalization == "rdfc":
             options["@context"] = canonizer.unsigned.get("@context")
-            canonizer.options_form = jsonld.Analysis(options)  # expanded once: this check and the hash
+            # Expanded once for this check and the hash, or answered by its shape's template.
+            canonizer.options_form = proof_shapes.analyse(options)
             undefined = canonizer.options_form.undefined_terms()
             if undefined:
                 return failed_attempt(

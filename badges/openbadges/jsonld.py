@@ -206,6 +206,14 @@ class Analysis:
         self._expanded: Any = None
         self._canonical: str | None = None
 
+    @classmethod
+    def known(cls, document: Any, canonical: str) -> Analysis:
+        """The analysis of a document already known to have no undefined terms and this canonical form
+        (``proof_shapes`` answers proof options this way)."""
+        analysis = cls(document)
+        analysis._problems, analysis._canonical = [], canonical
+        return analysis
+
     def undefined_terms(self) -> list[str]:
         if self._problems is None:
             self._expand()
