@@ -286,6 +286,16 @@ def _canonize_expanded(expanded: Any) -> str | None:
         return None
 
 
+def _unresolved(iri: Any) -> str | None:
+    """The term behind an IRI that RDF would drop: one resolved against the sentinel base, or one
+    left relative (an inline context's ``"@base": null`` stops resolution). None if it is fine."""
+    if not isinstance(iri, str) or iri.startswith("@"):
+        return None
+    if iri.startswith(_SENTINEL_BASE):
+        return iri.removeprefix(_SENTINEL_BASE)
+    return None if pyld._is_absolute_iri(iri) else iri
+
+
 def _collect_relative(node: Any, problems: list[str]) -> None:
     if isinstance(node, list):
         for item in node:
@@ -294,13 +304,13 @@ def _collect_relative(node: Any, problems: list[str]) -> None:
     if not isinstance(node, dict):
         return
     for key, value in node.items():
-        if key.startswith(_SENTINEL_BASE) and key not in problems:
-            problems.append(key.removeprefix(_SENTINEL_BASE))
+        term = _unresolved(key)
+        if term is not None and term not in problems:
+            problems.append(term)
         if key in ("@type", "@id"):
             for iri in value if isinstance(value, list) else [value]:
-                if isinstance(iri, str) and iri.startswith(_SENTINEL_BASE):
-                    term = iri.removeprefix(_SENTINEL_BASE)
-                    if term not in problems:
-                        problems.append(term)
+                term = _unresolved(iri)
+                if term is not None and term not in problems:
+                    problems.append(term)
         else:
             _collect_relative(value, problems)

@@ -85,6 +85,15 @@ def test_safe_mode_flags_dropped_terms_and_relative_ids() -> None:
     assert jsonld.undefined_terms({"@context": context, "@id": "urn:x", "name": "x"}) == []
 
 
+def test_an_inline_null_base_cannot_smuggle_a_relative_iri_past_the_check() -> None:
+    # With "@base": null, relative IRIs stay relative and RDF drops them: unsigned, silently.
+    context = {"@vocab": "https://example.org/", "@base": None, "see": {"@type": "@id"}}
+    assert jsonld.undefined_terms({"@context": context, "@id": "urn:x", "see": "relative"}) == ["relative"]
+    assert jsonld.undefined_terms({"@context": context, "@id": "node", "see": "urn:y"}) == ["node"]
+    assert jsonld.undefined_terms({"@context": context, "@id": "urn:x", "see": "urn:y"}) == []
+    assert jsonld.undefined_terms({"@context": context, "@id": "urn:x", "see": {"@id": "_:b0"}}) == []
+
+
 def test_clean_credential_has_no_undefined_terms() -> None:
     credential = json.loads(read_fixture("dcc-verifier-core/verifiableCredentials/v2/v2NoStatus.json"))
     credential.pop("proof")
