@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from badges.openbadges.baking import Extracted, bake_png, bake_svg, classify, extract
-from badges.openbadges.errors import OpenBadgesError
+from badges.openbadges.baking import IMAGE_BOMB_MESSAGE, Extracted, bake_png, bake_svg, classify, extract
+from badges.openbadges.errors import ImageError, OpenBadgesError
 from badges.openbadges.images import ImageInfo, inspect_image
+from tests.openbadges.test_images import png_declaring
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "baking"
 REAL_PNGS = [
@@ -109,12 +110,18 @@ def test_json_ish_text_raises_only_core_errors(text):
 
 @bounded
 @given(mutated(REAL_PNGS), st.sampled_from(["https://example.org/a/1", '{"id": "https://example.org/a/1"}']))
+@example(png_declaring(100_000, 100_000), "https://example.org/a/1")  # a mutation once found: a pixel bomb
 def test_baking_into_mutated_images_raises_only_core_errors(image, payload):
     try:
         baked = bake_png(image, payload)
     except OpenBadgesError:
         return
-    assert extract(baked).payload == payload
+    try:
+        extracted = extract(baked)
+    except ImageError as refused:  # the mutation declared a pixel bomb: refused on the way in, rightly
+        assert refused.message == IMAGE_BOMB_MESSAGE
+        return
+    assert extracted.payload == payload
 
 
 @bounded
