@@ -152,7 +152,13 @@ def purge_document_cache(*, now=None) -> dict[str, int]:
 
 class OwnAssertionCache:
     """The badge's own hosted assertion, kept on the badge: always revalidated (freshness 0) with
-    its ETag / Last-Modified; a 304 answers from ``badge.hosted_copy`` without any query."""
+    its ETag / Last-Modified; a 304 answers from ``badge.hosted_copy`` without any query.
+
+    The copy is the one the issuer served at the badge's own id (``badge_id``), read without a
+    redirect: a 304 vouches only for the document at the address that was asked. A copy from any
+    other address (the pasted URL, a redirect's target) is neither kept nor offered, or a copy
+    served elsewhere with the issuer's current ETag would pass for the issuer's answer.
+    """
 
     def __init__(self, badge: Badge) -> None:
         self.badge = badge
@@ -160,7 +166,7 @@ class OwnAssertionCache:
 
     def get(self, url: str) -> FetchedCopy | None:
         badge = self.badge
-        if not badge.hosted_copy or not (badge.hosted_etag or badge.hosted_last_modified):
+        if url != badge.badge_id or not badge.hosted_copy or not (badge.hosted_etag or badge.hosted_last_modified):
             return None
         return FetchedCopy(
             body=badge.hosted_copy.encode(),
@@ -172,6 +178,8 @@ class OwnAssertionCache:
         )
 
     def put(self, url: str, document: FetchedCopy) -> None:
+        if url != self.badge.badge_id or document.final_url != url:
+            return
         try:
             text = document.body.decode("utf-8")
         except UnicodeDecodeError:
