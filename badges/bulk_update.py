@@ -18,6 +18,13 @@ from django.db import connections, models, router
 MAX_PARAMETERS = 60_000
 
 
+def _cast_type(column: models.Field, connection) -> str:
+    """The column's type without a varchar length: an explicit CAST to varchar(n) cuts a longer
+    value short without a word, where the assignment to the column refuses it (as bulk_update does)."""
+    db_type = column.db_type(connection)
+    return "varchar" if db_type.startswith("varchar(") else db_type
+
+
 def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     """Write ``fields`` of every object in ``objs`` (all of one model) by primary key, like
     ``Model.objects.bulk_update(objs, fields)`` (no signals, no ``auto_now``)."""
@@ -32,7 +39,7 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     columns = [meta.pk, *(meta.get_field(name) for name in fields)]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    row = "(" + ", ".join(f"CAST(%s AS {column.db_type(connection)})" for column in columns) + ")"
+    row = "(" + ", ".join(f"CAST(%s AS {_cast_type(column, connection)})" for column in columns) + ")"
     assignments = ", ".join(f"{quote(column.column)} = v.{quote(column.column)}" for column in columns[1:])
     names = ", ".join(quote(column.column) for column in columns)
     per_statement = max(1, MAX_PARAMETERS // len(columns))

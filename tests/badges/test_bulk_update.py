@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from badges import bulk_update
@@ -56,3 +56,14 @@ def test_nothing_to_write_sends_nothing():
     with CaptureQueriesContext(connection) as queries:
         update_rows([], ["name"])
     assert len(queries) == 0
+
+
+def test_a_value_too_long_for_its_column_is_refused_as_bulk_update_would_not_cut_short(user):
+    badge = make_badge(user, name="Short")
+    badge.name = "x" * 501  # the column holds 500 characters
+    badge.badge_id = "https://issuer.example/" + "a" * 2000
+
+    with pytest.raises(DataError), transaction.atomic():
+        update_rows([badge], ["name", "badge_id"])
+
+    assert Badge.objects.get(pk=badge.pk).name == "Short"
