@@ -34,9 +34,15 @@ class RecipientForm(forms.Form):
 
 
 def sent_from_another_site(request) -> bool:
-    """What the browser says about where the form was sent from (absent headers: not a browser form)."""
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        return True
+    """What the browser says about where the form was sent from (absent headers: not a browser form).
+
+    ``Sec-Fetch-Site``, when sent, is the answer: a page cannot set it, and it still names the site
+    when the browser hides the origin (``Origin: null`` under a "no-referrer" policy). Browsers
+    without it are judged by ``Origin``.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
     origin = request.headers.get("Origin")
     if origin is None:
         return False

@@ -180,3 +180,18 @@ def test_viewer_checks_need_no_token_but_refuse_a_form_sent_from_another_site(us
             refused = browser.post(page + action, {"email": ADDRESS}, **headers)
             assert refused.status_code == 403, (action, headers)
             assert "another site" in refused.content.decode() or "別のサイト" in refused.content.decode()
+
+
+def test_a_same_origin_form_is_answered_even_when_the_browser_hides_its_origin(user, issuer_server, limits):
+    """A browser whose referrer policy is "no-referrer" (a privacy setting or extension) sends
+    ``Origin: null`` with its own forms; ``Sec-Fetch-Site`` still says where the form came from."""
+    _hosted, _badge, page = publish(user, issuer_server)
+    browser = Client(enforce_csrf_checks=True)
+
+    for action in ("verify-now", "recipient-check"):
+        answered = browser.post(
+            page + action, {"email": ADDRESS}, HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN="null"
+        )
+        assert answered.status_code == 200, action
+        refused = browser.post(page + action, {"email": ADDRESS}, HTTP_SEC_FETCH_SITE="cross-site", HTTP_ORIGIN="null")
+        assert refused.status_code == 403, action
