@@ -162,6 +162,7 @@ def store(request, response: HttpResponse, *, owner_id: int, version: int | None
         or response.streaming
         or response.cookies
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page used a per-visitor token
+        or getattr(getattr(request, "_messages", None), "used", False)  # it showed this visitor's notices
     ):
         return None
     body = response.content

@@ -130,3 +130,23 @@ def test_the_viewer_check_forms_need_no_token_but_refuse_another_site(published,
             assert browser.post(url, {"email": "x@example.org"}, HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
             assert browser.post(url, {"email": "x@example.org"}, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
             assert browser.post(url, HTTP_ORIGIN="https://attacker.example").status_code == 403
+
+
+def test_a_visitors_own_notice_is_never_stored_in_the_page_everyone_gets(published, other_user):
+    """A notice waiting in one visitor's cookie ("The link … no longer works.") shows on the next page
+    they open; that page is theirs alone, or anyone could put words of their choosing on a
+    learner's public page for every later visitor."""
+    from wallet.services import create_share_link
+
+    mallory = Client()
+    mallory.force_login(other_user)
+    portfolio = create_portfolio(owner=other_user, title="Mine", visibility=Portfolio.Visibility.UNLISTED)
+    link = create_share_link(portfolio=portfolio, name="WARNING: this badge is fake, call +81 3 0000 0000")
+    mallory.post(f"/wallet/portfolios/{portfolio.pk}/links/{link.pk}/revoke/")  # the redirect is not followed
+    anonymous_with_notice = Client()
+    anonymous_with_notice.cookies["messages"] = mallory.cookies["messages"].value
+
+    for url in pages(published):
+        assert "this badge is fake" in html(anonymous_with_notice, url), url
+        assert "this badge is fake" not in html(Client(), url), url
+        anonymous_with_notice.cookies["messages"] = mallory.cookies["messages"].value
