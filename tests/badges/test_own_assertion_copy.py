@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from badges.batch import reverify_batch
 from badges.models import Status
 from badges.services import import_badge, reverify_badge
 from tests.support.hosted import HostedBadge
@@ -25,7 +26,16 @@ def generous_host_limits(settings):
     settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
 
 
-def test_a_copy_served_elsewhere_never_passes_for_the_issuers_unchanged_answer(user, issuer_server):
+def one_check(badge):
+    reverify_badge(badge=badge)
+
+
+def batch_of_one(badge):
+    reverify_batch([badge.pk])
+
+
+@pytest.mark.parametrize("recheck", [one_check, batch_of_one], ids=["single", "batch"])
+def test_a_copy_served_elsewhere_never_passes_for_the_issuers_unchanged_answer(user, issuer_server, recheck):
     hosted = HostedBadge(issuer_server).publish()
     # The learner imported the badge from a copy at another address, which points to the issuer's.
     old_copy = hosted.assertion()
@@ -39,7 +49,7 @@ def test_a_copy_served_elsewhere_never_passes_for_the_issuers_unchanged_answer(u
     issuer_server.serve("/assertions/1", {**old_copy, "revoked": True}, etag='"v2"')
     issuer_server.serve("/mirror/1", old_copy, etag='"v2"')
     with time_machine.travel(IMPORTED_AT + timedelta(minutes=10), tick=False):
-        reverify_badge(badge=badge)
+        recheck(badge)
 
     badge.refresh_from_db()
     assert badge.status == Status.REVOKED
