@@ -312,5 +312,5 @@ def _collect_relative(node: Any, problems: list[str]) -> None:
                 term = _unresolved(iri)
                 if term is not None and term not in problems:
                     problems.append(term)
-        else:
+        elif key != "@value":  # a literal: a JSON literal's ("@json") keys are data, not terms
             _collect_relative(value, problems)

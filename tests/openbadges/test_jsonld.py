@@ -94,6 +94,24 @@ def test_an_inline_null_base_cannot_smuggle_a_relative_iri_past_the_check() -> N
     assert jsonld.undefined_terms({"@context": context, "@id": "urn:x", "see": {"@id": "_:b0"}}) == []
 
 
+def test_a_json_literal_holds_no_terms_to_check() -> None:
+    # VC 2.0 types some properties "@json" (jsonSchema, jwk, _sd): their keys are data, not terms.
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "https://issuer.example/",
+        "credentialSubject": {"id": "did:example:abc"},
+        "credentialSchema": {
+            "id": "https://issuer.example/schema",
+            "type": "JsonSchema",
+            "jsonSchema": {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"},
+        },
+    }
+    assert jsonld.undefined_terms(credential) == []
+    context = {"@vocab": "https://example.org/", "@base": None, "data": {"@type": "@json"}}
+    assert jsonld.undefined_terms({"@context": context, "@id": "urn:x", "data": {"relative": "x"}}) == []
+
+
 def test_clean_credential_has_no_undefined_terms() -> None:
     credential = json.loads(read_fixture("dcc-verifier-core/verifiableCredentials/v2/v2NoStatus.json"))
     credential.pop("proof")
