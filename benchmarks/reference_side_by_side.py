@@ -165,6 +165,7 @@ def main() -> None:
             "DJANGO_MEDIA_ROOT": str(scratch / "media"),
             "MANABI_VAR_DIR": str(scratch),
             "DJANGO_LOG_LEVEL": "WARNING",
+            **reverify.PRODUCTION_LIKE,
         }
     )
     reverify.recreate_database(os.environ["DATABASE_URL"])
