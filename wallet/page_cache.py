@@ -21,6 +21,7 @@ import functools
 import hashlib
 import logging
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -124,14 +125,16 @@ def _entry_key(request) -> str:
 # and its age is within PUBLIC_PAGE_CACHE_SECONDS, exactly like the shared entry.
 LOCAL_COPIES_MAX = 256
 _local: OrderedDict[str, Entry] = OrderedDict()
+_local_lock = threading.Lock()  # threaded servers share the module
 
 
 def _remember(key: str, entry: Entry) -> None:
     key = cache.make_key(key)  # the shared cache's namespace is part of a local copy's name
-    _local[key] = entry
-    _local.move_to_end(key)
-    while len(_local) > LOCAL_COPIES_MAX:
-        _local.popitem(last=False)
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_COPIES_MAX:
+            _local.popitem(last=False)
 
 
 def lookup(request) -> Entry | None:
@@ -142,7 +145,8 @@ def lookup(request) -> Entry | None:
         if entry is None or time.time() - entry.stored_at > settings.PUBLIC_PAGE_CACHE_SECONDS:
             entry = cache.get(key)
         if entry is None or entry.version != current_version(entry.owner_id):
-            _local.pop(cache.make_key(key), None)
+            with _local_lock:
+                _local.pop(cache.make_key(key), None)
             return None
     except Exception:
         logger.warning("public page cache unavailable", exc_info=True)
