@@ -39,7 +39,7 @@ from badges.openbadges.verification import verify
 from . import registry, services
 from .bulk_update import update_rows
 from .fetchers import DatabaseDocumentCache, OwnAssertionCache, StagedDocumentCache, commit_documents
-from .models import DEFINITIVE_STATUSES, Badge, Notification, Status, Verification
+from .models import DEFINITIVE_STATUSES, Badge, Notification, Verification
 from .recheck_rules import could_not_recheck, tolerate_one_unreadable_answer
 
 logger = logging.getLogger(__name__)
@@ -390,16 +390,8 @@ def _write(
             for field in _STATE_FIELDS:
                 setattr(badge, field, row[field])
             before = services._Before.of(badge)
-            # As services.reverify_badge does, field for field (WRITTEN_FIELDS lists them all).
-            definitive = result.status in DEFINITIVE_STATUSES
-            if result.badge is not None and badge.status == Status.PENDING and definitive:
-                services._copy_parsed(badge, result.badge)
-                services._name_from_what_it_says(badge, source=services.Source(data="", url=badge.source_url))
-            if result.payload and definitive:
-                badge.raw_payload = result.payload
-            if result.badge is not None and definitive:
-                badge.recipient_identity = services._matched_identity(result.badge, identities.get(badge.owner_id, []))
-            services._apply_result(badge, result, now=now)
+            # WRITTEN_FIELDS lists every field this may change.
+            services.apply_recheck(badge, result, identities=identities.get(badge.owner_id, []), now=now)
             badge.updated_at = now
             written.append(badge)
             if badge.status != before.status or trigger == Verification.Trigger.MANUAL:

@@ -532,19 +532,11 @@ def reverify_badge(
     with transaction.atomic():
         locked = Badge.objects.select_for_update().get(pk=badge.pk)
         before = _Before.of(locked)
-        if result.badge is not None and locked.status == Status.PENDING and result.status in DEFINITIVE_STATUSES:
-            # The first answer from the issuer replaces what the badge's own bytes said.
-            _copy_parsed(locked, result.badge)
-            _name_from_what_it_says(locked, source=Source(data="", url=locked.source_url))
-        if result.payload and result.status in DEFINITIVE_STATUSES:
-            locked.raw_payload = result.payload
         own_copy = getattr(fetch, "own_copy", None)
         if own_copy is not None and own_copy.updated:  # the issuer's new copy and its validators
             for field in ("hosted_copy", "hosted_etag", "hosted_last_modified"):
                 setattr(locked, field, getattr(badge, field))
-        if result.badge is not None and result.status in DEFINITIVE_STATUSES:
-            locked.recipient_identity = _matched_identity(result.badge, identities)
-        _apply_result(locked, result, now=now)
+        apply_recheck(locked, result, identities=identities, now=now)
         locked.save()
         verification = None
         if locked.status != before.status or trigger == Verification.Trigger.MANUAL:
@@ -552,6 +544,21 @@ def reverify_badge(
         _notify(locked, _notice_for(before, locked, now=now), now=now)
     _copy_state(locked, badge)
     return verification
+
+
+def apply_recheck(badge: Badge, result: VerificationResult, *, identities: list[Identity], now: datetime) -> None:
+    """Apply a re-check's result to ``badge`` in memory (the caller saves it): the one rule for a
+    single re-check and for a batch (badges.batch), field for field."""
+    definitive = result.status in DEFINITIVE_STATUSES
+    if result.badge is not None and definitive:
+        if badge.status == Status.PENDING:
+            # The first answer from the issuer replaces what the badge's own bytes said.
+            _copy_parsed(badge, result.badge)
+            _name_from_what_it_says(badge, source=Source(data="", url=badge.source_url))
+        badge.recipient_identity = _matched_identity(result.badge, identities)
+    if result.payload and definitive:
+        badge.raw_payload = result.payload
+    _apply_result(badge, result, now=now)
 
 
 def _copy_state(source: Badge, target: Badge) -> None:
