@@ -22,13 +22,12 @@ from functools import partial
 from urllib.parse import urlsplit
 
 import urllib3
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from accounts.models import VerifiedAddress
+from accounts.models import verified_emails_of
 from badges.fetch import CachedDocument as FetchedCopy
 from badges.fetch import SafeFetcher, fetcher_from_settings
 from badges.hosts import HostBusy, HostLimiter
@@ -270,18 +269,11 @@ class BatchFetch:
 
 
 def identities_by_owner(owner_ids: Iterable[int]) -> dict[int, list[Identity]]:
-    """Every owner's verified addresses, now or before, as ``services.identities_of`` gives them
-    (``User.verified_emails``: a school address removed at graduation still counts), in one query."""
-    owners = set(owner_ids)
-    emails: dict[int, set[str]] = defaultdict(set)
-    current = EmailAddress.objects.filter(user_id__in=owners, verified=True).values_list("user_id", "email")
-    past = VerifiedAddress.objects.filter(user_id__in=owners).values_list("user_id", "email")
-    for user_id, email in current.union(past):
-        emails[user_id].add(email)
-    found: dict[int, list[Identity]] = defaultdict(list)
-    for user_id, addresses in emails.items():
-        found[user_id] = [Identity("email", email) for email in sorted(addresses)]
-    return found
+    """Every owner's verified addresses, now or before, as ``services.identities_of`` gives them, in one query."""
+    return {
+        owner_id: [Identity("email", email) for email in emails]
+        for owner_id, emails in verified_emails_of(owner_ids).items()
+    }
 
 
 def reverify_batch(
