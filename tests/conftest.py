@@ -63,6 +63,16 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture
+def generous_host_limits(settings):
+    """Lift the per-host rate limit: clocks are frozen in many tests, so per-second windows never
+    roll over (tests/badges/test_reverify_politeness.py tests the limits themselves)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
+
+
 def make_learner(email: str, *, display_name: str = "", password: str = DEMO_PASSWORD):
     from allauth.account.models import EmailAddress
 

@@ -15,17 +15,9 @@ from badges.models import Status
 from badges.services import import_badge
 from tests.support.hosted import HostedBadge
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_host_limits")]
 
 SCHOOL = "hana@school.example.ac.jp"
-
-
-@pytest.fixture(autouse=True)
-def generous_host_limits(settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
 
 
 def test_a_badge_for_an_address_removed_at_graduation_stays_valid_in_a_batch(user, issuer_server):

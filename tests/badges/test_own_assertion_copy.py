@@ -13,17 +13,9 @@ from badges.models import Status
 from badges.services import import_badge, reverify_badge
 from tests.support.hosted import HostedBadge
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_host_limits")]
 
 IMPORTED_AT = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def generous_host_limits(settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
 
 
 def one_check(badge):

@@ -14,17 +14,9 @@ from badges.tasks import reverify_badge_task
 from tests.support.hosted import HostedBadge
 from tests.support.hostile_servers import DripServer, deep_json
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_host_limits")]
 
 IMPORTED_AT = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def generous_host_limits(settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
 
 
 def imported(user, issuer_server) -> tuple[Badge, HostedBadge]:

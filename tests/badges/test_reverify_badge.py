@@ -12,19 +12,9 @@ from badges.models import Badge, Notification, Status, Verification
 from badges.services import import_badge, next_check_time, reverify_badge
 from tests.support.hosted import HostedBadge
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_host_limits")]
 
 IMPORTED_AT = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def generous_host_limits(settings):
-    """Clocks are frozen in these tests, so per-second windows never roll over: lift the rate limit
-    (tests/badges/test_reverify_politeness.py tests the limits themselves)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
 
 
 def imported(user, issuer_server, **kwargs) -> tuple[Badge, HostedBadge]:

@@ -15,15 +15,9 @@ from badges.tasks import reverify_badge_task, reverify_batch_task, reverify_due_
 from tests.conftest import services_required
 from tests.support.hosted import HostedBadge
 
+pytestmark = pytest.mark.usefixtures("generous_host_limits")
+
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def generous_host_limits(settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
 
 
 def make_badges(owner, count: int, *, url: str = "https://issuer.example/assertions/{n}", **fields) -> list[Badge]:

@@ -16,17 +16,9 @@ from tests.support.hosted import HostedBadge
 
 from .factories import holder_badge, join, new_holder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("generous_host_limits")]
 
 IMPORTED_AT = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def generous_host_limits(settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.BADGE_HOST_REQUESTS_PER_SECOND = 10_000
 
 
 def test_a_holder_with_a_valid_badge_joins_under_a_nickname(user, badge):
