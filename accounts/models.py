@@ -129,8 +129,9 @@ def verified_emails_of(user_ids) -> dict[int, list[str]]:
     from allauth.account.models import EmailAddress
 
     ids = set(user_ids)
-    current = EmailAddress.objects.filter(user_id__in=ids, verified=True).values_list("user_id", "email")
-    past = VerifiedAddress.objects.filter(user_id__in=ids).values_list("user_id", "email")
+    # No ordering in either half: SQLite refuses ORDER BY inside a UNION's parts.
+    current = EmailAddress.objects.filter(user_id__in=ids, verified=True).order_by().values_list("user_id", "email")
+    past = VerifiedAddress.objects.filter(user_id__in=ids).order_by().values_list("user_id", "email")
     found: dict[int, set[str]] = {}
     for user_id, email in current.union(past):
         found.setdefault(user_id, set()).add(email)
